@@ -1,0 +1,325 @@
+"""Workarounds for upstream bugs in mmagic 1.2.0 / mmengine 0.10.7 / mmcv-lite.
+
+mmagic is frozen upstream (last release 1.2.0, Dec 2023), so the plugin has to
+live with these bugs. Every workaround the project needs lives in this module,
+names the upstream bug it works around, and has a test in
+``tests/test_compat.py`` that fails without it.
+
+:func:`apply` is called by ``import mmskr`` and is idempotent. The numpy and
+mmcv fixes must run before ``mmagic.models`` / ``mmagic.utils`` are imported,
+so entry points import :mod:`mmskr` first.
+
+Workarounds:
+
+1. ``np.bool8`` (removed in numpy 2) is read at import time by
+   ``mmagic/utils/trans_utils.py``: alias it to ``np.bool_``.
+2. mmcv-lite ships no compiled ops, but ``mmagic.models`` imports
+   ``mmcv.ops`` (StyleGAN2/EDVR/TDAN/BasicVSR++ modules). A placeholder
+   ``mmcv._ext`` lets the import through; calling any op raises
+   :class:`MissingMMCVOpsError`. Its ``__spec__.loader`` is None so
+   ``mmengine.utils.is_installed('mmcv._ext')``-style probes do not mistake it
+   for mmcv-full. The models mmskr uses (PGGAN, DCGAN, WGAN-GP, Pix2Pix) call
+   no compiled op.
+3. torch >= 2.6 loads checkpoints with ``weights_only=True`` but mmengine
+   0.10.7 stores non-tensor objects (``HistoryBuffer``, numpy scalars, ...),
+   so ``--resume`` / ``load_from`` fail with ``UnpicklingError``
+   (open-mmlab/mmengine#1655, fix PR #1650 unmerged). Instead of
+   ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` (which lets any pickle run code),
+   the exact types mmengine writes are allow-listed with
+   ``torch.serialization.add_safe_globals``: a checkpoint that carries any
+   other object is still refused.
+4. ``init_info`` UnboundLocalError (open-mmlab/mmagic#2109):
+   ``generation_init_weights`` and ``DCGANDiscriminator.init_weights`` call
+   ``update_init_info`` with a variable that is unset for modules that are
+   neither conv/linear nor batch-norm, which crashes inside
+   ``Runner.train()`` as soon as mmengine records init info. The fixed
+   versions record info only for modules they initialised.
+"""
+import importlib.machinery
+import pickle
+import sys
+import types
+from typing import Callable, List
+
+_APPLIED: List[str] = []
+
+
+class MissingMMCVOpsError(RuntimeError):
+    """Raised when code calls a compiled mmcv op that mmcv-lite lacks."""
+
+
+# --------------------------------------------------------------------------
+# 1. numpy 2: np.bool8
+# --------------------------------------------------------------------------
+def patch_numpy_bool8() -> bool:
+    """Alias ``np.bool8`` to ``np.bool_`` when numpy (>= 2) lacks it.
+
+    Returns:
+        bool: True if the alias was added.
+    """
+    import numpy as np
+    if hasattr(np, 'bool8'):
+        return False
+    np.bool8 = np.bool_
+    return True
+
+
+# --------------------------------------------------------------------------
+# 2. mmcv-lite: placeholder for the compiled extension ``mmcv._ext``
+# --------------------------------------------------------------------------
+class _MissingOp:
+    """Stands in for one compiled op; calling it raises a clear error."""
+
+    def __init__(self, name: str):
+        self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        raise MissingMMCVOpsError(
+            f'mmcv op `{self.__name__}` was called, but mmcv-lite has no '
+            'compiled ops. The models mmskr uses (SkrGAN, PGGAN, DCGAN, WGAN, '
+            'WGAN-GP, ACGAN, Pix2Pix) need none; for others install mmcv '
+            '2.1.0 built with ops (`mim install mmcv==2.1.0`).')
+
+
+class _ExtPlaceholder(types.ModuleType):
+
+    def __getattr__(self, name: str):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        return _MissingOp(name)
+
+
+def install_mmcv_ext_placeholder() -> bool:
+    """Register a placeholder ``mmcv._ext`` if the real one is missing.
+
+    Returns:
+        bool: True if the placeholder was installed.
+    """
+    if 'mmcv._ext' in sys.modules:
+        return False
+    import importlib.util
+    try:
+        if importlib.util.find_spec('mmcv._ext') is not None:
+            return False  # mmcv-full: real ops
+    except ModuleNotFoundError:
+        return False  # no mmcv at all; nothing to patch
+    module = _ExtPlaceholder('mmcv._ext')
+    # loader None: tools that probe the spec see no real extension.
+    module.__spec__ = importlib.machinery.ModuleSpec('mmcv._ext', None)
+    module.__file__ = None
+    module.mmskr_placeholder = True
+    sys.modules['mmcv._ext'] = module
+    return True
+
+
+# --------------------------------------------------------------------------
+# 3. safe checkpoint loading (mmengine#1655)
+# --------------------------------------------------------------------------
+def _history_buffer_getattr(obj, name: str):
+    """``getattr`` restricted to what mmengine's ``HistoryBuffer`` pickles.
+
+    ``HistoryBuffer`` keeps its statistics methods (``min``, ``max``,
+    ``mean``, ``current`` and any registered with
+    ``HistoryBuffer.register_statistics``) in a dict, which pickle writes as
+    ``getattr(HistoryBuffer, 'min')``. Allow-listing the builtin ``getattr``
+    would expose every attribute of every allowed object to a checkpoint, so
+    the checkpoint's ``builtins.getattr`` is mapped to this function instead.
+    """
+    from mmengine.logging.history_buffer import HistoryBuffer
+    allowed = {'min', 'max', 'mean', 'current'}
+    allowed.update(HistoryBuffer._statistics_methods)
+    if obj is HistoryBuffer and name in allowed:
+        return getattr(HistoryBuffer, name)
+    raise pickle.UnpicklingError(
+        f'checkpoint asks for getattr({obj!r}, {name!r}); only the '
+        'statistics methods of mmengine HistoryBuffer are allowed. The file '
+        'was not written by mmengine, or was tampered with: refusing to load '
+        'it.')
+
+
+def safe_checkpoint_globals() -> list:
+    """The non-tensor globals mmengine 0.10.7 writes into checkpoints.
+
+    Listed from ``pickletools`` dumps of checkpoints written by
+    ``Runner.train()`` (message hub with ``HistoryBuffer`` objects holding
+    numpy arrays; optimizer and parameter-scheduler state).
+
+    Returns:
+        list: entries for ``torch.serialization.add_safe_globals``.
+    """
+    import codecs
+    import collections
+
+    import numpy as np
+    from mmengine.logging.history_buffer import HistoryBuffer
+    globs = [
+        HistoryBuffer,
+        (_history_buffer_getattr, 'builtins.getattr'),
+        collections.OrderedDict,
+        collections.defaultdict,
+        np.ndarray,
+        np.dtype,
+        (codecs.encode, '_codecs.encode'),
+    ]
+    # numpy 2 pickles name numpy._core.multiarray, numpy 1 numpy.core...
+    try:
+        from numpy._core import multiarray as ma
+        prefixes = ('numpy._core.multiarray', 'numpy.core.multiarray')
+    except ImportError:  # numpy < 2
+        from numpy.core import multiarray as ma
+        prefixes = ('numpy.core.multiarray', )
+    for prefix in prefixes:
+        globs += [(ma._reconstruct, f'{prefix}._reconstruct'),
+                  (ma.scalar, f'{prefix}.scalar')]
+    # dtype classes (np.dtypes.Float64DType, ...) appear in numpy 2 pickles.
+    dtypes = getattr(np, 'dtypes', None)
+    if dtypes is not None:
+        globs += [
+            getattr(dtypes, n) for n in dir(dtypes) if n.endswith('DType')
+        ]
+    return globs
+
+
+def register_safe_checkpoint_globals() -> bool:
+    """Allow-list mmengine's checkpoint types for ``weights_only`` loading.
+
+    Returns:
+        bool: True if the allow-list was extended.
+    """
+    import torch
+    if not hasattr(torch.serialization, 'add_safe_globals'):
+        return False  # torch < 2.4 loads with weights_only=False anyway
+    torch.serialization.add_safe_globals(safe_checkpoint_globals())
+    return True
+
+
+# --------------------------------------------------------------------------
+# 4. init_info UnboundLocalError (mmagic#2109)
+# --------------------------------------------------------------------------
+def generation_init_weights(module, init_type: str = 'normal',
+                            init_gain: float = 0.02) -> None:
+    """Fixed ``mmagic.models.utils.generation_init_weights``.
+
+    Same initialisation as upstream (normal | xavier | kaiming | orthogonal
+    for conv/linear weights, N(1, init_gain) for BatchNorm2d), but init info is
+    recorded only for modules that were initialised (upstream reads an unset
+    ``init_info`` for every other module, mmagic#2109).
+    """
+    from mmengine.model import (kaiming_init, normal_init, update_init_info,
+                                xavier_init)
+    from torch.nn import init
+
+    def init_func(m):
+        classname = m.__class__.__name__
+        if hasattr(m, 'weight') and (classname.find('Conv') != -1
+                                     or classname.find('Linear') != -1):
+            if init_type == 'normal':
+                normal_init(m, 0.0, init_gain)
+            elif init_type == 'xavier':
+                xavier_init(m, gain=init_gain, distribution='normal')
+            elif init_type == 'kaiming':
+                kaiming_init(m, a=0, mode='fan_in',
+                             nonlinearity='leaky_relu',
+                             distribution='normal')
+            elif init_type == 'orthogonal':
+                init.orthogonal_(m.weight, gain=init_gain)
+                init.constant_(m.bias.data, 0.0)
+            else:
+                raise NotImplementedError(
+                    f"Initialization method '{init_type}' is not implemented")
+            info = f"Initialize {classname} by 'init_type' {init_type}."
+        elif classname.find('BatchNorm2d') != -1:
+            normal_init(m, 1.0, init_gain)
+            info = (f'{classname} is BatchNorm2d, initialize by Norm '
+                    f'initialization with mean=1, std={init_gain}')
+        else:
+            return
+        if hasattr(m, '_params_init_info'):
+            update_init_info(m, info)
+
+    module.apply(init_func)
+
+
+def _dcgan_discriminator_init_weights(self) -> None:
+    """Fixed ``DCGANDiscriminator.init_weights`` (mmagic#2109)."""
+    import torch.nn as nn
+    from mmengine.model import normal_init, update_init_info
+    from torch.nn.modules.batchnorm import _BatchNorm
+    if self.init_cfg is not None and self.init_cfg['type'] == 'Pretrained':
+        super(type(self), self).init_weights()
+        return
+    for m in self.modules():
+        name = m.__class__.__name__
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            normal_init(m, 0, 0.02)
+            info = (f'{name} belongs to (nn.Conv2d and nn.ConvTranspose2d), '
+                    'initialize by normal distribution with 0 mean and 0.02 '
+                    'std.')
+        elif isinstance(m, _BatchNorm):
+            nn.init.normal_(m.weight.data)
+            nn.init.constant_(m.bias.data, 0)
+            info = (f'{name} is BatchNorm, initialize weight by normal '
+                    'distribution with unit mean and zero std, and initialize '
+                    'bias as 0.')
+        else:
+            continue
+        if hasattr(m, '_params_init_info'):
+            update_init_info(m, info)
+
+
+# modules that bind `generation_init_weights` by name at import time
+_INIT_WEIGHTS_USERS = (
+    'mmagic.models.utils',
+    'mmagic.models.utils.model_utils',
+    'mmagic.models.editors.pix2pix.pix2pix_generator',
+    'mmagic.models.editors.cyclegan.cyclegan_generator',
+    'mmagic.models.archs.patch_disc',
+    'mmagic.models.archs.smpatch_disc',
+)
+
+
+def fix_init_info() -> bool:
+    """Replace the crashing init functions in mmagic (mmagic#2109)."""
+    import importlib
+    for name in _INIT_WEIGHTS_USERS:
+        mod = importlib.import_module(name)
+        mod.generation_init_weights = generation_init_weights
+    from mmagic.models.editors.dcgan import dcgan_discriminator
+    dcgan_discriminator.DCGANDiscriminator.init_weights = \
+        _dcgan_discriminator_init_weights
+    return True
+
+
+# --------------------------------------------------------------------------
+_EARLY: List[Callable[[], bool]] = [
+    patch_numpy_bool8, install_mmcv_ext_placeholder,
+    register_safe_checkpoint_globals
+]
+_LATE: List[Callable[[], bool]] = [fix_init_info]
+
+
+def apply_early() -> None:
+    """Fixes that must run before mmagic is imported."""
+    for fn in _EARLY:
+        if fn.__name__ not in _APPLIED:
+            fn()
+            _APPLIED.append(fn.__name__)
+
+
+def apply_late() -> None:
+    """Fixes that patch mmagic classes (imports ``mmagic.models``)."""
+    for fn in _LATE:
+        if fn.__name__ not in _APPLIED:
+            fn()
+            _APPLIED.append(fn.__name__)
+
+
+def apply() -> None:
+    """Apply every workaround (idempotent)."""
+    apply_early()
+    apply_late()
+
+
+def applied() -> List[str]:
+    """Names of the workarounds applied in this process."""
+    return list(_APPLIED)
