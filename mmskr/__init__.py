@@ -9,9 +9,9 @@ from . import compat
 
 compat.apply_early()
 
-from . import datasets  # noqa: E402,F401  (registers into mmagic)
+from . import datasets, engine, models  # noqa: E402,F401  (registers)
 from .version import __version__  # noqa: E402
 
 compat.apply_late()
 
-__all__ = ['__version__', 'compat', 'datasets']
+__all__ = ['__version__', 'compat', 'datasets', 'engine', 'models']

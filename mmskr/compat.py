@@ -234,8 +234,8 @@ def generation_init_weights(module, init_type: str = 'normal',
                     f'initialization with mean=1, std={init_gain}')
         else:
             return
-        if hasattr(m, '_params_init_info'):
-            update_init_info(m, info)
+        if hasattr(module, '_params_init_info'):
+            update_init_info(module, info)
 
     module.apply(init_func)
 
@@ -278,15 +278,22 @@ _INIT_WEIGHTS_USERS = (
 )
 
 
+# the upstream callables replaced by the patches, for tests and debugging
+ORIGINALS: dict = {}
+
+
 def fix_init_info() -> bool:
     """Replace the crashing init functions in mmagic (mmagic#2109)."""
     import importlib
     for name in _INIT_WEIGHTS_USERS:
         mod = importlib.import_module(name)
+        ORIGINALS.setdefault(f'{name}.generation_init_weights',
+                             mod.generation_init_weights)
         mod.generation_init_weights = generation_init_weights
     from mmagic.models.editors.dcgan import dcgan_discriminator
-    dcgan_discriminator.DCGANDiscriminator.init_weights = \
-        _dcgan_discriminator_init_weights
+    cls = dcgan_discriminator.DCGANDiscriminator
+    ORIGINALS.setdefault('DCGANDiscriminator.init_weights', cls.init_weights)
+    cls.init_weights = _dcgan_discriminator_init_weights
     return True
 
 

@@ -1,0 +1,410 @@
+"""Reading medical images of any common format into 8-bit RGB arrays.
+
+Pure functions, no registry: :class:`~mmskr.datasets.MedicalImageDataset`
+and :class:`~mmskr.datasets.transforms.LoadMedicalImage` wrap them.
+
+Files are decoded with Pillow, which identifies the format from the content,
+not from the extension (some brain-MRI ``.jpg`` files are PNG; DRIVE labels
+and masks are GIF, which OpenCV cannot read). Every decoding failure becomes a
+:class:`BadImageError` that names the file, says what was wrong and what to
+do.
+
+Intensity rules (how each Pillow mode becomes uint8):
+
+==========================  ===============================================
+mode                        rule
+==========================  ===============================================
+``L``, ``RGB``              kept (1 or 3 channels)
+``1``                       0 / 255, 1 channel
+``RGBA``, ``LA``            alpha composited on black: ``v * alpha / 255``
+``P``, ``PA``               palette expanded to RGB (with its transparency,
+                            composited on black), 3 channels
+``CMYK``, ``YCbCr``, ...    converted to RGB by Pillow
+signed integer              Hounsfield-like units (CT): clipped to ``window``
+(TIFF ``SampleFormat=2``,   ``[lo, hi]`` and mapped linearly to 0..255;
+or any negative value)      with ``window=None`` min-max as below
+``I;16*``, unsigned ``I``,  min-max: the image's own ``[min, max]`` maps
+``F``                       linearly to 0..255 (constant image -> 0)
+==========================  ===============================================
+
+Multi-frame files (animated GIF, multi-page TIFF) give their first frame.
+EXIF orientation is not applied: pixels are returned as stored.
+"""
+import os
+import os.path as osp
+import warnings
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from PIL import Image, ImageFile
+
+#: File name endings (case-insensitive) listed by :func:`list_image_files`.
+IMAGE_EXTENSIONS: Tuple[str, ...] = ('.bmp', '.gif', '.jpeg', '.jpg', '.pgm',
+                                     '.png', '.ppm', '.tif', '.tiff', '.webp')
+#: CT window in Hounsfield units used for signed 16-bit images (lung window
+#: of the paper's CT data: air -1000 HU -> 0, dense tissue 400 HU -> 255).
+DEFAULT_WINDOW: Tuple[float, float] = (-1000.0, 400.0)
+#: Largest accepted ``width * height`` (100 megapixels, about 10000 x 10000).
+#: Larger images are refused as possible decompression bombs. Pillow's own
+#: hard limit (``2 * Image.MAX_IMAGE_PIXELS``, 179 megapixels by default)
+#: still applies above this.
+DEFAULT_MAX_PIXELS: int = 100_000_000
+
+_RETRY_ADVICE = ('Re-download or re-export the file, or delete it; '
+                 'MedicalImageDataset(skip_bad=True) drops such files with a '
+                 'warning.')
+
+
+class BadImageWarning(UserWarning):
+    """Warned once by a data set that dropped unreadable files."""
+
+
+class BadImageError(ValueError):
+    """A file exists but cannot be decoded into a usable image.
+
+    Attributes:
+        path (str): The offending file.
+        reason (str): What was wrong, in a few words.
+    """
+
+    def __init__(self, path: str, reason: str, advice: str = _RETRY_ADVICE):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f'bad image file {self.path!r}: {reason}. {advice}')
+
+
+def list_image_files(root: str,
+                     recursive: bool = True,
+                     extensions: Sequence[str] = IMAGE_EXTENSIONS
+                     ) -> List[str]:
+    """List image files under a folder, sorted.
+
+    Hidden files and folders (name starting with ``.``) are skipped. Names
+    may contain spaces or non-ASCII characters.
+
+    Args:
+        root (str): Folder to search.
+        recursive (bool): Also search sub-folders. Defaults to True.
+        extensions (Sequence[str]): Accepted name endings, matched
+            case-insensitively, with the dot (``'.png'``). Defaults to
+            :data:`IMAGE_EXTENSIONS`.
+
+    Returns:
+        list[str]: ``osp.join(root, relative_path)`` for each file, sorted by
+        relative path.
+
+    Raises:
+        FileNotFoundError: ``root`` is not a folder.
+        ValueError: ``extensions`` is empty or an entry lacks the dot.
+    """
+    if not osp.isdir(root):
+        raise FileNotFoundError(
+            f'image folder {osp.abspath(root)!r} does not exist or is not a '
+            'folder')
+    if isinstance(extensions, str):
+        extensions = (extensions, )
+    exts = tuple(e.lower() for e in extensions)
+    if not exts or not all(e.startswith('.') for e in exts):
+        raise ValueError('extensions must be a non-empty sequence of name '
+                         f"endings with a dot, like ('.png', '.jpg'); got "
+                         f'{tuple(extensions)!r}')
+    found: List[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith('.')]
+        if not recursive:
+            dirnames[:] = []
+        for name in filenames:
+            if not name.startswith('.') and name.lower().endswith(exts):
+                found.append(osp.relpath(osp.join(dirpath, name), root))
+    return [osp.join(root, rel) for rel in sorted(found)]
+
+
+def _check_max_pixels(max_pixels: int) -> None:
+    if not isinstance(max_pixels, int) or max_pixels <= 0:
+        raise ValueError(
+            f'max_pixels must be a positive int, got {max_pixels!r}')
+
+
+def _open(path: str, max_pixels: int) -> Image.Image:
+    """Open ``path`` with Pillow (header only) and check its size.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        BadImageError: the file is empty, unidentifiable or too large.
+    """
+    _check_max_pixels(max_pixels)
+    path = str(path)
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'image file {osp.abspath(path)!r} does not exist')
+    try:
+        size = osp.getsize(path)
+    except OSError as err:
+        raise BadImageError(path, f'cannot be read ({err})') from err
+    if size == 0:
+        raise BadImageError(path, 'the file is empty (0 bytes)')
+    try:
+        with warnings.catch_warnings():
+            # our own max_pixels check below replaces Pillow's warning
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            im = Image.open(path)
+    except Image.DecompressionBombError as err:
+        raise BadImageError(
+            path, f'declares an image too large to decode safely ({err})',
+            'If the image is genuine, downscale it before training.') from err
+    except Image.UnidentifiedImageError as err:
+        raise BadImageError(
+            path, f'not a readable image ({size} bytes; Pillow cannot '
+            'identify the format, or the header is damaged or truncated)'
+        ) from err
+    except Exception as err:  # Pillow raises many types on corrupt headers
+        raise BadImageError(
+            path, f'damaged header ({type(err).__name__}: {err})') from err
+    width, height = im.size
+    if width * height > max_pixels:
+        im.close()
+        raise BadImageError(
+            path, f'declares {width}x{height} = {width * height} pixels, more '
+            f'than max_pixels={max_pixels} (a decompression bomb or a huge '
+            'image)', 'If the image is genuine, raise max_pixels or downscale '
+            'it.')
+    if width == 0 or height == 0:
+        im.close()
+        raise BadImageError(path, f'declares an empty size {width}x{height}')
+    return im
+
+
+def probe_image(path: str,
+                max_pixels: int = DEFAULT_MAX_PIXELS) -> Dict[str, object]:
+    """Read only the header of an image file (fast; no pixel decoding).
+
+    Catches missing, empty, unidentifiable and oversized files but not
+    truncated pixel data; :func:`read_medical_image` catches those too.
+
+    Args:
+        path (str): Image file.
+        max_pixels (int): Largest accepted ``width * height``. Defaults to
+            :data:`DEFAULT_MAX_PIXELS`.
+
+    Returns:
+        dict: ``width`` (int), ``height`` (int), ``mode`` (str, Pillow mode)
+        and ``format`` (str, e.g. ``'PNG'``, from the content).
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        BadImageError: the header cannot be read or declares too many pixels.
+    """
+    im = _open(path, max_pixels)
+    with im:
+        return dict(
+            width=im.size[0], height=im.size[1], mode=im.mode,
+            format=im.format)
+
+
+def normalize_window(window: Optional[Sequence[float]]
+                     ) -> Optional[Tuple[float, float]]:
+    """Check a ``(lo, hi)`` window (tuple or config list) and make it floats.
+
+    Args:
+        window (Sequence[float] | None): ``(lo, hi)`` or None.
+
+    Returns:
+        tuple[float, float] | None: ``(float(lo), float(hi))``, or None.
+
+    Raises:
+        ValueError: not two numbers with ``lo < hi``.
+    """
+    if window is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in window)
+    except (TypeError, ValueError):
+        lo, hi = 0.0, 0.0
+    if not lo < hi:
+        raise ValueError(
+            f'window must be (lo, hi) with lo < hi, got {window!r}')
+    return lo, hi
+
+
+def window_to_uint8(values: np.ndarray, window: Tuple[float, float]
+                    ) -> np.ndarray:
+    """Clip intensities to a window and map it linearly onto 0..255.
+
+    ``out = floor((clip(v, lo, hi) - lo) / (hi - lo) * 255 + 0.5)``, so
+    ``lo -> 0``, ``hi -> 255`` and halves round up.
+
+    Args:
+        values (np.ndarray): Any shape, any real dtype (e.g. int16 HU).
+        window (tuple[float, float]): ``(lo, hi)`` with ``lo < hi``.
+
+    Returns:
+        np.ndarray: Same shape, uint8 in [0, 255].
+
+    Raises:
+        ValueError: ``window`` is not two numbers with ``lo < hi``.
+    """
+    lo, hi = normalize_window(window)
+    scaled = (np.clip(values.astype(np.float64), lo, hi) - lo) / (hi - lo)
+    return np.floor(scaled * 255.0 + 0.5).astype(np.uint8)
+
+
+def minmax_to_uint8(values: np.ndarray) -> np.ndarray:
+    """Map an array's own ``[min, max]`` linearly onto 0..255.
+
+    Args:
+        values (np.ndarray): Any shape, any real dtype (e.g. uint16, float32).
+            NaNs are treated as ``min``.
+
+    Returns:
+        np.ndarray: Same shape, uint8; a constant array gives zeros.
+    """
+    v = np.nan_to_num(values.astype(np.float64), nan=np.nanmin(values))
+    lo, hi = float(v.min()), float(v.max())
+    if hi <= lo:
+        return np.zeros(values.shape, np.uint8)
+    return np.floor((v - lo) / (hi - lo) * 255.0 + 0.5).astype(np.uint8)
+
+
+def convert_channels(img: np.ndarray, channels: Optional[int]) -> np.ndarray:
+    """Convert an HxWx1 or HxWx3 uint8 image to the requested channel count.
+
+    Gray -> RGB replicates the channel; RGB -> gray uses the ITU-R 601-2
+    luma weights Pillow uses (``(299 R + 587 G + 114 B) / 1000``, rounded).
+
+    Args:
+        img (np.ndarray): HxWxC uint8, C in {1, 3}.
+        channels (int | None): 1, 3, or None to keep C.
+
+    Returns:
+        np.ndarray: HxWx``channels`` uint8.
+
+    Raises:
+        ValueError: ``channels`` is not 1, 3 or None.
+    """
+    if channels not in (1, 3, None):
+        raise ValueError(f'channels must be 1, 3 or None, got {channels!r}')
+    c = img.shape[2]
+    if channels is None or channels == c:
+        return img
+    if channels == 3:
+        return np.repeat(img, 3, axis=2)
+    rgb = img.astype(np.uint32)
+    luma = (299 * rgb[..., 0] + 587 * rgb[..., 1] + 114 * rgb[..., 2] +
+            500) // 1000
+    return luma.astype(np.uint8)[..., None]
+
+
+def _is_signed(im: Image.Image, arr: np.ndarray) -> bool:
+    """Whether integer pixel data is signed (Hounsfield-like units)."""
+    if np.issubdtype(arr.dtype, np.floating):
+        return False
+    sample_format = getattr(im, 'tag_v2', {}).get(339)  # TIFF SampleFormat
+    if sample_format is not None:
+        formats = (sample_format if isinstance(sample_format, (tuple, list))
+                   else (sample_format, ))
+        if 2 in formats:
+            return True
+    return np.issubdtype(arr.dtype, np.signedinteger) and arr.min() < 0
+
+
+def _composite_on_black(arr: np.ndarray) -> np.ndarray:
+    """HxWx(C+1) uint8 with alpha last -> HxWxC uint8 over black."""
+    color = arr[..., :-1].astype(np.uint32)
+    alpha = arr[..., -1:].astype(np.uint32)
+    return ((color * alpha + 127) // 255).astype(np.uint8)
+
+
+def _to_uint8_native(im: Image.Image,
+                     window: Optional[Tuple[float, float]]) -> np.ndarray:
+    """Decoded Pillow image -> HxWxC uint8, C = 1 (gray modes) or 3."""
+    mode = im.mode
+    if mode == '1':
+        im, mode = im.convert('L'), 'L'
+    elif mode in ('P', 'PA'):
+        im, mode = im.convert('RGBA'), 'RGBA'
+    elif mode not in ('L', 'LA', 'RGB', 'RGBA', 'I', 'F') and \
+            not mode.startswith('I;16'):
+        im, mode = im.convert('RGB'), 'RGB'  # CMYK, YCbCr, LAB, HSV, RGBX
+    arr = np.asarray(im)
+    if mode in ('RGBA', 'LA'):
+        arr = _composite_on_black(arr.reshape(arr.shape[:2] + (-1, )))
+    elif arr.dtype != np.uint8:  # I;16*, I, F
+        if window is not None and _is_signed(im, arr):
+            arr = window_to_uint8(arr, window)
+        else:
+            arr = minmax_to_uint8(arr)
+    if arr.ndim == 2:
+        arr = arr[..., None]
+    return np.ascontiguousarray(arr)
+
+
+def read_medical_image(path: str,
+                       channels: Optional[int] = 3,
+                       window: Optional[Tuple[float,
+                                              float]] = DEFAULT_WINDOW,
+                       max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Decode an image file into an HxWxC uint8 RGB (or gray) array.
+
+    The format is taken from the content (a PNG named ``.jpg`` works).
+    Pixels are fully decoded, so truncated JPEG / PNG / TIFF files raise
+    instead of being padded with grey (this relies on Pillow's default
+    ``ImageFile.LOAD_TRUNCATED_IMAGES = False``; if some other code set it to
+    True, a ValueError says so). See the module docstring for how each
+    Pillow mode, 16-bit and signed CT data become uint8.
+
+    Args:
+        path (str): Image file (any format Pillow reads: PNG, JPEG, TIFF
+            incl. 16-bit signed, GIF, BMP, PPM/PGM, WebP).
+        channels (int | None): 3 for RGB, 1 for gray, None to keep the
+            file's native count (1 for gray modes ``1/L/LA/I/F/I;16``, 3
+            otherwise). Defaults to 3.
+        window (tuple[float, float] | None): ``(lo, hi)`` intensity window
+            for signed integer data (CT in Hounsfield-like units), mapped to
+            0..255. None min-max scales signed data too. Ignored for unsigned
+            and 8-bit data. Defaults to :data:`DEFAULT_WINDOW`
+            ``(-1000, 400)``.
+        max_pixels (int): Largest accepted ``width * height``; larger files
+            are refused as possible decompression bombs. Defaults to
+            :data:`DEFAULT_MAX_PIXELS` (100 megapixels).
+
+    Returns:
+        np.ndarray: HxWxC uint8 in [0, 255], C = ``channels`` (channel order
+        RGB for C = 3), C-contiguous.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        BadImageError: the file is empty, not an image, damaged, truncated
+            or larger than ``max_pixels``.
+        ValueError: invalid ``channels``, ``window`` or ``max_pixels``, or
+            ``ImageFile.LOAD_TRUNCATED_IMAGES`` was set to True elsewhere.
+    """
+    if channels not in (1, 3, None):
+        raise ValueError(f'channels must be 1, 3 or None, got {channels!r}')
+    window = normalize_window(window)
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        raise ValueError(
+            'PIL.ImageFile.LOAD_TRUNCATED_IMAGES is True (set by some other '
+            'code), so truncated files would be silently padded; set it back '
+            'to False before reading medical images')
+    im = _open(path, max_pixels)
+    with im:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                im.load()
+        except Exception as err:  # OSError, SyntaxError, zlib.error, ...
+            truncated = 'truncated' in str(err).lower()
+            what = 'truncated' if truncated else 'damaged'
+            raise BadImageError(
+                str(path), f'pixel data is {what} ({im.format} {im.size[0]}x'
+                f'{im.size[1]} mode {im.mode}; {type(err).__name__}: {err})'
+            ) from err
+        try:
+            img = _to_uint8_native(im, window)
+        except Exception as err:
+            raise BadImageError(
+                str(path), f'unsupported pixel layout ({im.format} mode '
+                f'{im.mode}; {type(err).__name__}: {err})',
+                'Convert it to 8-bit PNG, or open an issue with the file.'
+            ) from err
+    return convert_channels(img, channels)

@@ -1,0 +1,3 @@
+from . import optimizers  # noqa: F401
+
+__all__ = ['optimizers']

@@ -1,0 +1,3 @@
+from .skrgan_optim_wrapper_constructor import SkrGANOptimWrapperConstructor
+
+__all__ = ['SkrGANOptimWrapperConstructor']

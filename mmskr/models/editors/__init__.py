@@ -1,0 +1,6 @@
+from .skrgan import (ProgressiveSketchGAN, SketchPGGANGenerator,
+                     SketchRenderer, SkrGAN)
+
+__all__ = [
+    'ProgressiveSketchGAN', 'SketchPGGANGenerator', 'SketchRenderer', 'SkrGAN'
+]

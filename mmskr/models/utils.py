@@ -1,0 +1,56 @@
+"""Shared helpers for the mmskr models."""
+from typing import Dict, Optional
+
+import torch
+from mmengine import MessageHub
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A training loss became NaN or infinite."""
+
+
+def check_finite(log_vars: Dict[str, object],
+                 model_name: str,
+                 iteration: Optional[int] = None) -> None:
+    """Stop training when a logged loss is NaN or infinite.
+
+    Raising inside ``train_step`` ends ``Runner.train()`` before the next
+    checkpoint is written, so the last checkpoint on disk is the last good one.
+
+    Args:
+        log_vars (dict): Loss values of one step (floats or scalar
+            tensors); other entries are ignored.
+        model_name (str): Name shown in the message.
+        iteration (int, optional): Current iteration; read from the message
+            hub when None.
+
+    Raises:
+        NonFiniteLossError: Names every non-finite loss and the iteration.
+    """
+    scalars = {
+        k: v
+        for k, v in log_vars.items()
+        if isinstance(v, float) or (isinstance(v, torch.Tensor)
+                                    and v.numel() == 1)
+    }
+    if not scalars:
+        return
+    values = torch.stack([
+        torch.as_tensor(v, dtype=torch.float32).detach().reshape(()).cpu()
+        for v in scalars.values()
+    ])
+    finite = torch.isfinite(values)  # one host transfer for all losses
+    if bool(finite.all()):
+        return
+    bad = {
+        k: float(v)
+        for (k, v), ok in zip(scalars.items(), finite.tolist()) if not ok
+    }
+    if iteration is None:
+        iteration = MessageHub.get_current_instance().get_info('iter', -1)
+    names = ', '.join(f'{k}={v}' for k, v in sorted(bad.items()))
+    raise NonFiniteLossError(
+        f'{model_name}: non-finite loss at iteration {iteration + 1} '
+        f'({names}). Training stopped; the last checkpoint in the work dir '
+        'is the last good one. Lower the learning rate or enable gradient '
+        'clipping, then resume with --resume.')

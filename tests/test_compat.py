@@ -1,0 +1,171 @@
+"""Each workaround in mmskr.compat fails without the fix and works with it."""
+import io
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+
+import mmskr
+from mmskr import compat
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter (imports are process-global)."""
+    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_all_workarounds_applied_on_import():
+    assert compat.applied() == [
+        'patch_numpy_bool8', 'install_mmcv_ext_placeholder',
+        'register_safe_checkpoint_globals', 'fix_init_info'
+    ]
+
+
+# 1. numpy 2: np.bool8 --------------------------------------------------------
+def test_numpy_bool8_upstream_fails_without_fix():
+    res = _run('import mmagic.utils')
+    if np.__version__.startswith('1.'):
+        pytest.skip('numpy 1 still has np.bool8')
+    assert res.returncode != 0
+    assert 'bool8' in res.stderr
+
+
+def test_numpy_bool8_alias():
+    assert np.bool8 is np.bool_
+    import mmagic.utils.trans_utils  # noqa: F401  (reads np.bool8)
+
+
+# 2. mmcv-lite: mmcv._ext --------------------------------------------------------
+def test_mmagic_models_import_fails_without_placeholder():
+    res = _run("""
+        import numpy as np
+        np.bool8 = np.bool_
+        import mmagic.models
+    """)
+    assert res.returncode != 0
+    assert "No module named 'mmcv._ext'" in res.stderr
+
+
+def test_mmcv_ext_placeholder_raises_clear_error():
+    import mmagic.models  # noqa: F401  (imports mmcv.ops through StyleGAN2)
+    ext = sys.modules['mmcv._ext']
+    assert getattr(ext, 'mmskr_placeholder', False)
+    assert ext.__spec__.loader is None
+    with pytest.raises(compat.MissingMMCVOpsError, match='mmcv-lite'):
+        ext.fused_bias_leakyrelu(torch.zeros(1))
+
+
+# 3. safe checkpoint loading (mmengine#1655) -----------------------------------
+def _mmengine_like_checkpoint() -> bytes:
+    from mmengine.logging import HistoryBuffer
+    buf = HistoryBuffer()
+    buf.update(1.5)
+    buf.update(np.float64(2.0))
+    state = {
+        'meta': {'iter': 3, 'seed': 0,
+                 'message_hub': {'log_scalars': {'loss': buf},
+                                 'runtime_info': {'arr': np.arange(3)}}},
+        'state_dict': {'w': torch.ones(2)},
+    }
+    f = io.BytesIO()
+    torch.save(state, f)
+    return f.getvalue()
+
+
+def test_checkpoint_with_mmengine_types_fails_without_allowlist():
+    res = _run("""
+        import io, pickle, torch, numpy as np
+        from mmengine.logging import HistoryBuffer
+        buf = HistoryBuffer(); buf.update(1.0)
+        f = io.BytesIO(); torch.save({'b': buf, 'a': np.arange(2)}, f)
+        f.seek(0)
+        try:
+            torch.load(f)
+        except pickle.UnpicklingError as e:
+            print('REFUSED', e)
+    """)
+    assert 'REFUSED' in res.stdout, res.stderr
+
+
+def test_checkpoint_with_mmengine_types_loads_safely():
+    state = torch.load(io.BytesIO(_mmengine_like_checkpoint()))
+    buf = state['meta']['message_hub']['log_scalars']['loss']
+    assert buf.mean() == pytest.approx(1.75)
+    assert buf.max() == pytest.approx(2.0)
+    np.testing.assert_array_equal(
+        state['meta']['message_hub']['runtime_info']['arr'], np.arange(3))
+    assert torch.equal(state['state_dict']['w'], torch.ones(2))
+
+
+class _Payload:
+    """Unpickling this would run a shell command."""
+
+    def __reduce__(self):
+        return (os.system, ('echo pwned > /dev/null', ))
+
+
+def test_malicious_checkpoint_is_refused():
+    f = io.BytesIO()
+    torch.save({'state_dict': {}, 'x': _Payload()}, f)
+    f.seek(0)
+    with pytest.raises(pickle.UnpicklingError, match='system'):
+        torch.load(f)
+
+
+def test_getattr_is_restricted_to_history_buffer_methods():
+    from mmengine.logging import HistoryBuffer
+    assert compat._history_buffer_getattr(HistoryBuffer,
+                                          'mean') is HistoryBuffer.mean
+    with pytest.raises(pickle.UnpicklingError, match='refusing'):
+        compat._history_buffer_getattr(HistoryBuffer, '__init__')
+    with pytest.raises(pickle.UnpicklingError, match='refusing'):
+        compat._history_buffer_getattr(os, 'system')
+
+
+# 4. init_info UnboundLocalError (mmagic#2109) ----------------------------------
+def _with_init_info(module):
+    """Mimic what mmengine's BaseModule.init_weights sets up at top level."""
+    from mmengine.model.weight_init import update_init_info  # noqa: F401
+    from collections import defaultdict
+    module._params_init_info = defaultdict(dict)
+    for name, param in module.named_parameters():
+        module._params_init_info[param]['init_info'] = 'default'
+        module._params_init_info[param]['tmp_mean_value'] = param.data.mean()
+    for sub in module.modules():
+        sub._params_init_info = module._params_init_info
+    return module
+
+
+def test_generation_init_weights_upstream_crashes_and_fix_works():
+    from mmagic.models.archs import PatchDiscriminator
+    disc = _with_init_info(
+        PatchDiscriminator(in_channels=2, base_channels=4, num_conv=2))
+    upstream = compat.ORIGINALS[
+        'mmagic.models.utils.model_utils.generation_init_weights']
+    with pytest.raises(UnboundLocalError, match='init_info'):
+        upstream(disc)
+    compat.generation_init_weights(disc, init_gain=0.02)
+    conv = next(m for m in disc.modules() if isinstance(m, torch.nn.Conv2d))
+    assert 0.005 < conv.weight.std().item() < 0.05
+
+
+def test_dcgan_discriminator_init_upstream_crashes_and_fix_works():
+    from mmagic.models.editors.dcgan import DCGANDiscriminator
+    disc = _with_init_info(
+        DCGANDiscriminator(input_scale=16, output_scale=4, out_channels=1,
+                           base_channels=4))
+    with pytest.raises(UnboundLocalError, match='init_info'):
+        compat.ORIGINALS['DCGANDiscriminator.init_weights'](disc)
+    disc.init_weights()  # patched
+    conv = next(m for m in disc.modules() if isinstance(m, torch.nn.Conv2d))
+    assert 0.005 < conv.weight.std().item() < 0.05
+
+
+def test_package_version():
+    assert mmskr.__version__ == '0.1.0'
