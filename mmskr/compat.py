@@ -34,6 +34,12 @@ Workarounds:
    neither conv/linear nor batch-norm, which crashes inside
    ``Runner.train()`` as soon as mmengine records init info. The fixed
    versions record info only for modules they initialised.
+5. Non-atomic checkpoint writes: mmengine's ``LocalBackend.put`` (used by
+   ``save_checkpoint``) opens the target file and writes into it, so a run
+   killed mid-write leaves a truncated ``iter_N.pth`` that ``--resume`` then
+   fails on. The patched ``put`` writes a temporary file in the same folder,
+   fsyncs it and renames it over the target (``os.replace`` is atomic on
+   POSIX): a checkpoint file is either complete or absent.
 """
 import importlib.machinery
 import pickle
@@ -298,11 +304,58 @@ def fix_init_info() -> bool:
 
 
 # --------------------------------------------------------------------------
+# 5. atomic local writes for checkpoints
+# --------------------------------------------------------------------------
+def atomic_write_bytes(data: bytes, filepath) -> None:
+    """Write ``data`` to ``filepath`` atomically (temp file + rename).
+
+    Args:
+        data (bytes): Content.
+        filepath (str | Path): Target path; its folder is created.
+
+    Raises:
+        OSError: When writing fails (for example ENOSPC); the target is then
+            left as it was and the temporary file is removed.
+    """
+    import os
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(filepath))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix='.' + os.path.basename(filepath) + '.', suffix='.tmp',
+        dir=folder)
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, filepath)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _atomic_local_put(self, obj, filepath) -> None:
+    """``LocalBackend.put`` that never leaves a half-written file."""
+    atomic_write_bytes(obj, filepath)
+
+
+def atomic_checkpoint_writes() -> bool:
+    """Make mmengine's local file writes (checkpoints) atomic."""
+    from mmengine.fileio.backends import local_backend
+    cls = local_backend.LocalBackend
+    ORIGINALS.setdefault('LocalBackend.put', cls.put)
+    cls.put = _atomic_local_put
+    return True
+
+
+# --------------------------------------------------------------------------
 _EARLY: List[Callable[[], bool]] = [
     patch_numpy_bool8, install_mmcv_ext_placeholder,
     register_safe_checkpoint_globals
 ]
-_LATE: List[Callable[[], bool]] = [fix_init_info]
+_LATE: List[Callable[[], bool]] = [fix_init_info, atomic_checkpoint_writes]
 
 
 def apply_early() -> None:

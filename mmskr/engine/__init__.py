@@ -1,3 +1,3 @@
-from . import optimizers  # noqa: F401
+from . import hooks, optimizers  # noqa: F401
 
-__all__ = ['optimizers']
+__all__ = ['hooks', 'optimizers']

@@ -1,1 +1,4 @@
-__all__ = []
+from .load_medical_image import LoadMedicalImage
+from .sketch_draft import SketchDraft, sketch_draft
+
+__all__ = ['LoadMedicalImage', 'SketchDraft', 'sketch_draft']

@@ -44,9 +44,8 @@ from typing import Dict, Optional, Tuple
 
 import cv2
 import numpy as np
-from mmcv.transforms import BaseTransform
-
 from mmagic.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
 
 __all__ = ['SketchDraft', 'sketch_draft', 'to_uint8']
 
@@ -101,9 +100,10 @@ def to_uint8(img: np.ndarray) -> np.ndarray:
         else:
             alpha, beta = 0.0, 0.0
         return cv2.convertScaleAbs(data, alpha=alpha, beta=beta)
-    raise ValueError(
-        'sketch_draft: expected dtype uint8, uint16 or float, found '
-        f'{img.dtype}; window signed data (e.g. CT in HU) to uint8 first')
+    hint = ('; window signed data (e.g. CT in HU) to uint8 first'
+            if np.issubdtype(img.dtype, np.signedinteger) else '')
+    raise ValueError('sketch_draft: expected dtype uint8, uint16 or float, '
+                     f'found {img.dtype}{hint}')
 
 
 def _check_params(gaussian_ksize: int, gaussian_sigma: float, threshold: str,

@@ -59,12 +59,13 @@ class SkrGANOptimWrapperConstructor:
             raise KeyError(
                 f'SkrGAN optim_wrapper needs {sorted(missing)} entries, got '
                 f'{sorted(cfg)}')
-        sketch = cfg.pop('sketch')
+        sketch = dict(cfg.pop('sketch'))
         # upstream indexes lr_schedule[key] for every optimizer key
-        schedule = sketch.setdefault('lr_schedule', dict())
+        schedule = dict(sketch.get('lr_schedule', dict()))
         for key in sketch:
             if key not in ('lr_schedule', 'reset_optim_for_new_scale'):
-                schedule.setdefault(key, dict())
+                schedule[key] = dict(schedule.get(key, dict()))
+        sketch['lr_schedule'] = schedule
         self.sketch = PGGANOptimWrapperConstructor(sketch)
         self.render = MultiOptimWrapperConstructor(cfg.pop('render'))
         if cfg:

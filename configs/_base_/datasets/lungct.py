@@ -1,0 +1,32 @@
+# Lung CT (Kaggle kmader 2D slices): 512x512 signed 16-bit TIFF in
+# Hounsfield-like units, windowed to [-1000, 400] HU -> 0..255, 512x512x3.
+# Leaf configs set batch_size and dataset.min_images together.
+_base_ = ['../data_root.py']
+
+train_pipeline = [
+    dict(
+        type='LoadMedicalImage', key='gt', channels=3, window=(-1000, 400)),
+    dict(type='Resize', keys='gt', scale=(512, 512)),
+    dict(type='PackInputs')
+]
+
+train_dataloader = dict(
+    batch_size=4,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type='MedicalImageDataset',
+        data_root={{_base_.data_root}},
+        data_prefix=dict(gt='LUNG_CT_KMADER/2d_images'),
+        min_images=4,
+        pipeline=train_pipeline))
+
+val_dataloader = dict(
+    batch_size=4,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=train_dataloader['dataset'])
+
+test_dataloader = val_dataloader

@@ -1,0 +1,31 @@
+# Runtime shared by every mmskr config (mmagic's gen_default_runtime, made
+# CPU-friendly: no cudnn benchmark, the dist backend chosen at launch).
+default_scope = 'mmagic'
+custom_imports = dict(imports=['mmskr'], allow_failed_imports=False)
+
+randomness = dict(seed=2019, diff_rank_seed=True)
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'))
+
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=500,
+        by_epoch=False,
+        max_keep_ckpts=3,
+        save_optimizer=True,
+        save_last=True),
+    sampler_seed=dict(type='DistSamplerSeedHook'))
+
+log_processor = dict(type='LogProcessor', by_epoch=False, window_size=50)
+log_level = 'INFO'
+load_from = None
+resume = False
+
+vis_backends = [dict(type='VisBackend')]
+visualizer = dict(type='Visualizer', vis_backends=vis_backends)

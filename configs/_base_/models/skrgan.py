@@ -1,0 +1,70 @@
+# SkrGAN at the paper's 512x512 (Sec. 3): G_S/D_S = PGGAN (Adam, lr 0.001),
+# G_P = U-Net, D_P = conditional PatchGAN (Adam, lr 0.0002), lambda = 100,
+# batch 16 (set by the leaf config's dataloader).
+sketch_channels = 1
+image_channels = 3
+model = dict(
+    type='SkrGAN',
+    data_preprocessor=dict(
+        type='DataPreprocessor', data_keys=['gt_img', 'gt_sketch']),
+    sketch_gan=dict(
+        type='ProgressiveSketchGAN',
+        data_preprocessor=dict(type='DataPreprocessor'),
+        noise_size=512,
+        generator=dict(
+            type='SketchPGGANGenerator',
+            noise_size=512,
+            out_scale=512,
+            out_channels=sketch_channels),
+        discriminator=dict(
+            type='PGGANDiscriminator',
+            in_scale=512,
+            in_channels=sketch_channels),
+        # PGGAN's schedule (thousands of images shown per resolution)
+        nkimgs_per_scale={
+            '4': 600,
+            '8': 1200,
+            '16': 1200,
+            '32': 1200,
+            '64': 1200,
+            '128': 1200,
+            '256': 1200,
+            '512': 12000
+        },
+        transition_kimgs=600),
+    renderer=dict(
+        type='SketchRenderer',
+        data_preprocessor=dict(type='DataPreprocessor'),
+        generator=dict(
+            type='UnetGenerator',
+            in_channels=sketch_channels,
+            out_channels=image_channels,
+            num_down=9,  # 512 -> 1
+            base_channels=64,
+            norm_cfg=dict(type='BN'),
+            use_dropout=True,
+            init_cfg=dict(type='normal', gain=0.02)),
+        discriminator=dict(
+            type='PatchDiscriminator',
+            in_channels=sketch_channels + image_channels,
+            base_channels=64,
+            num_conv=3,
+            norm_cfg=dict(type='BN'),
+            init_cfg=dict(type='normal', gain=0.02)),
+        loss_config=dict(pixel_loss_weight=100.)))  # Eq. (2): lambda
+
+optim_wrapper = dict(
+    constructor='SkrGANOptimWrapperConstructor',
+    sketch=dict(
+        generator=dict(optimizer=dict(type='Adam', lr=0.001, betas=(0.,
+                                                                    0.99))),
+        discriminator=dict(
+            optimizer=dict(type='Adam', lr=0.001, betas=(0., 0.99)))),
+    render=dict(
+        generators=dict(
+            optimizer=dict(type='Adam', lr=0.0002, betas=(0.5, 0.999))),
+        discriminators=dict(
+            optimizer=dict(type='Adam', lr=0.0002, betas=(0.5, 0.999)))))
+
+train_cfg = dict(by_epoch=False, max_iters=1_500_000, val_interval=50_000)
+custom_hooks = [dict(type='SkrGANSampleHook', interval=5000, num_samples=8)]

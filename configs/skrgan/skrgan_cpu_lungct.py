@@ -1,0 +1,43 @@
+# SkrGAN on lung CT (16-bit HU slices windowed to -1000..400); CPU-sized: 64x64, narrow networks, 2000 iterations of batch 16.
+_base_ = [
+    '../_base_/models/skrgan_cpu.py', '../_base_/datasets/lungct.py',
+    '../_base_/default_runtime.py'
+]
+
+batch_size = 16
+train_pipeline = [
+    dict(type='LoadMedicalImage', key='gt', channels=3),
+    dict(type='Resize', keys='gt', scale=(64, 64), keep_ratio=False),
+    dict(type='SketchDraft', key='gt', sketch_key='gt_sketch'),
+    dict(type='PackInputs', data_keys=['gt_sketch'])
+]
+val_pipeline = [
+    dict(type='LoadMedicalImage', key='gt', channels=3),
+    dict(type='Resize', keys='gt', scale=(64, 64), keep_ratio=False),
+    dict(type='PackInputs')
+]
+train_dataloader = dict(
+    batch_size=batch_size,
+    num_workers=1,
+    dataset=dict(min_images=batch_size, pipeline=train_pipeline))
+default_hooks = dict(checkpoint=dict(interval=250))
+val_dataloader = dict(
+    batch_size=batch_size, dataset=dict(min_images=1, pipeline=val_pipeline))
+test_dataloader = val_dataloader
+
+# mmagic's generative metrics, as for its own GANs: SWD over all real images
+# (small medical sets: fake_nums=-1 uses as many fakes as reals) and MS-SSIM
+# between pairs of generated images (lower = more diverse).
+metrics = [
+    dict(
+        type='SWD',
+        prefix='swd',
+        fake_nums=-1,
+        sample_model='orig',
+        image_shape=(3, 64, 64)),
+    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=100, sample_model='orig')
+]
+val_evaluator = dict(type='Evaluator', metrics=metrics)
+test_evaluator = val_evaluator
+val_cfg = dict(type='MultiValLoop')
+test_cfg = dict(type='MultiTestLoop')

@@ -1,0 +1,42 @@
+# SkrGAN on colour fundus (DRIVE training images); paper settings: 512x512x3 images, 1-channel sketches, batch 16.
+_base_ = [
+    '../_base_/models/skrgan.py', '../_base_/datasets/fundus.py',
+    '../_base_/default_runtime.py'
+]
+
+batch_size = 16
+train_pipeline = [
+    dict(type='LoadMedicalImage', key='gt', channels=3),
+    dict(type='Resize', keys='gt', scale=(512, 512), keep_ratio=False),
+    dict(type='SketchDraft', key='gt', sketch_key='gt_sketch'),
+    dict(type='PackInputs', data_keys=['gt_sketch'])
+]
+val_pipeline = [
+    dict(type='LoadMedicalImage', key='gt', channels=3),
+    dict(type='Resize', keys='gt', scale=(512, 512), keep_ratio=False),
+    dict(type='PackInputs')
+]
+train_dataloader = dict(
+    batch_size=batch_size,
+    num_workers=4,
+    dataset=dict(min_images=batch_size, pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=batch_size, dataset=dict(min_images=1, pipeline=val_pipeline))
+test_dataloader = val_dataloader
+
+# mmagic's generative metrics, as for its own GANs: SWD over all real images
+# (small medical sets: fake_nums=-1 uses as many fakes as reals) and MS-SSIM
+# between pairs of generated images (lower = more diverse).
+metrics = [
+    dict(
+        type='SWD',
+        prefix='swd',
+        fake_nums=-1,
+        sample_model='orig',
+        image_shape=(3, 512, 512)),
+    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=100, sample_model='orig')
+]
+val_evaluator = dict(type='Evaluator', metrics=metrics)
+test_evaluator = val_evaluator
+val_cfg = dict(type='MultiValLoop')
+test_cfg = dict(type='MultiTestLoop')

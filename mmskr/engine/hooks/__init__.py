@@ -1,0 +1,3 @@
+from .skrgan_sample_hook import SkrGANSampleHook
+
+__all__ = ['SkrGANSampleHook']

@@ -1,0 +1,59 @@
+"""Turning model outputs into PNG files (sample grids, single images)."""
+import os
+from typing import List
+
+import cv2
+import numpy as np
+import torch
+from torch import Tensor
+
+from ..compat import atomic_write_bytes
+
+
+def to_uint8_images(batch: Tensor) -> List[np.ndarray]:
+    """(N, C, H, W) tensors in [-1, 1] -> list of HxWx3 uint8 RGB arrays.
+
+    One-channel inputs (sketches) are repeated to three channels.
+    """
+    if batch.ndim != 4 or batch.shape[1] not in (1, 3):
+        raise ValueError(f'expected (N, 1|3, H, W), got {tuple(batch.shape)}')
+    x = ((batch.detach().float().clamp(-1, 1) + 1) * 127.5).round()
+    x = x.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+    if x.shape[-1] == 1:
+        x = np.repeat(x, 3, axis=-1)
+    return list(x)
+
+
+def pair_grid(sketches: Tensor, images: Tensor, pad: int = 2) -> np.ndarray:
+    """A grid with one (sketch | image) pair per cell, 4 pairs a row.
+
+    Args:
+        sketches (Tensor): (N, Cs, H, W) in [-1, 1].
+        images (Tensor): (N, Ci, H, W) in [-1, 1].
+        pad (int): Gap in pixels.
+
+    Returns:
+        np.ndarray: HxWx3 uint8 RGB.
+    """
+    sk, im = to_uint8_images(sketches), to_uint8_images(images)
+    cells = [np.concatenate([s, i], axis=1) for s, i in zip(sk, im)]
+    cols = min(4, len(cells))
+    rows = (len(cells) + cols - 1) // cols
+    h, w = cells[0].shape[:2]
+    grid = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad, 3), 255,
+                   np.uint8)
+    for k, cell in enumerate(cells):
+        r, c = divmod(k, cols)
+        y, x = pad + r * (h + pad), pad + c * (w + pad)
+        grid[y:y + h, x:x + w] = cell
+    return grid
+
+
+def save_png(path: str, rgb: np.ndarray) -> None:
+    """Write an RGB (or gray) uint8 array as PNG, atomically."""
+    img = rgb if rgb.ndim == 2 else cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode('.png', img)
+    if not ok:
+        raise OSError(f'could not encode PNG for {path}')
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    atomic_write_bytes(buf.tobytes(), path)

@@ -1,0 +1,124 @@
+"""Train a model from an mmskr / mmagic config with mmengine's Runner.
+
+Same flags as mmagic's ``tools/train.py``, plus ``--data-root``::
+
+    python tools/train.py configs/skrgan/skrgan_lungct.py
+    python tools/train.py CONFIG --work-dir work_dirs/x --resume
+    python tools/train.py CONFIG --resume work_dirs/x/iter_500.pth
+    python tools/train.py CONFIG --cfg-options train_cfg.max_iters=10
+"""
+import argparse
+import logging
+import os
+import os.path as osp
+import sys
+
+import mmskr  # noqa: F401  (upstream workarounds before mmagic loads)
+from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
+from mmengine.runner import Runner
+
+from mmskr.engine.runner_utils import find_resumable_checkpoint
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Train a GAN (mmskr)')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        const='auto',
+        default=None,
+        help='resume from a checkpoint; without a path, from the latest '
+        'complete checkpoint in the work dir')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        default=False,
+        help='enable automatic-mixed-precision training')
+    parser.add_argument(
+        '--data-root',
+        help='root folder of the data sets (sets MMSKR_DATA_ROOT before the '
+        'config is read)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings in the config, key=value pairs')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def build_config(args) -> Config:
+    """Read the config and apply the command-line flags to it."""
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f'config file not found: {args.config}')
+    if args.data_root:
+        if not osp.isdir(args.data_root):
+            raise FileNotFoundError(
+                f'--data-root {args.data_root} is not a folder')
+        os.environ['MMSKR_DATA_ROOT'] = osp.abspath(args.data_root)
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    if args.amp:
+        wrapper = cfg.optim_wrapper
+        if wrapper.get('constructor') in ('SkrGANOptimWrapperConstructor', ):
+            for part in ('sketch', 'render'):
+                for sub in wrapper[part].values():
+                    if isinstance(sub, dict) and 'optimizer' in sub:
+                        sub['type'] = 'AmpOptimWrapper'
+                        sub['loss_scale'] = 'dynamic'
+        elif 'constructor' in wrapper:
+            for sub in wrapper.values():
+                if isinstance(sub, dict) and 'optimizer' in sub:
+                    sub['type'] = 'AmpOptimWrapper'
+                    sub['loss_scale'] = 'dynamic'
+        else:
+            wrapper.type = 'AmpOptimWrapper'
+            wrapper.loss_scale = 'dynamic'
+    if args.resume == 'auto':
+        ckpt = find_resumable_checkpoint(cfg.work_dir)
+        if ckpt is None:
+            print_log(
+                f'--resume: no complete checkpoint in {cfg.work_dir}; '
+                'starting from scratch',
+                logger='current',
+                level=logging.WARNING)
+        else:
+            cfg.resume = True
+            cfg.load_from = ckpt
+    elif args.resume is not None:
+        if not osp.isfile(args.resume):
+            raise FileNotFoundError(
+                f'--resume {args.resume}: no such checkpoint file')
+        cfg.resume = True
+        cfg.load_from = args.resume
+    return cfg
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = build_config(args)
+    runner = Runner.from_cfg(cfg)
+    print_log(f'Working directory: {cfg.work_dir}', logger='current')
+    runner.train()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
