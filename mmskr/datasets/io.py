@@ -325,7 +325,7 @@ def _to_uint8_native(im: Image.Image,
     elif mode not in ('L', 'LA', 'RGB', 'RGBA', 'I', 'F') and \
             not mode.startswith('I;16'):
         im, mode = im.convert('RGB'), 'RGB'  # CMYK, YCbCr, LAB, HSV, RGBX
-    arr = np.asarray(im)
+    arr = np.array(im)  # a writable copy (np.asarray is read-only)
     if mode in ('RGBA', 'LA'):
         arr = _composite_on_black(arr.reshape(arr.shape[:2] + (-1, )))
     elif arr.dtype != np.uint8:  # I;16*, I, F
@@ -335,7 +335,7 @@ def _to_uint8_native(im: Image.Image,
             arr = minmax_to_uint8(arr)
     if arr.ndim == 2:
         arr = arr[..., None]
-    return np.ascontiguousarray(arr)
+    return arr
 
 
 def read_medical_image(path: str,
@@ -369,7 +369,7 @@ def read_medical_image(path: str,
 
     Returns:
         np.ndarray: HxWxC uint8 in [0, 255], C = ``channels`` (channel order
-        RGB for C = 3), C-contiguous.
+        RGB for C = 3), C-contiguous and writable.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.

@@ -40,8 +40,8 @@ class MedicalImageDataset(BaseDataset):
     ``classes`` (tuple[str], label order) and ``class_counts`` (tuple[int],
     images per class, same order), e.g. for ACGAN class frequencies. They
     describe the data list after bad files are dropped and ``indices``
-    applied (so a count can be 0 after ``skip_bad`` or ``indices``), and are set by ``full_init`` (so only after it with
-    ``lazy_init=True``).
+    applied (so a count can be 0), and are set by ``full_init`` (with
+    ``lazy_init=True``, only once it has run).
 
     Args:
         data_root (str): Root joined with ``data_prefix``. Defaults to ''.
@@ -168,7 +168,8 @@ class MedicalImageDataset(BaseDataset):
         folders = self.data_prefix[self.key]
         if isinstance(folders, str):
             folders = [folders]
-        if not folders or not all(isinstance(f, str) for f in folders):
+        if (not isinstance(folders, (list, tuple)) or not folders
+                or not all(isinstance(f, str) for f in folders)):
             raise ValueError(
                 f'data_prefix[{self.key!r}] must be a folder or a non-empty '
                 f'list of folders, got {folders!r}')

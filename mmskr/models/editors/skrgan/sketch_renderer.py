@@ -127,14 +127,19 @@ class SketchRenderer(Pix2Pix):
     def render(self, sketches: Tensor) -> Tensor:
         """``G_P(y)``: images (N, Ci, H, W) in [-1, 1] from sketches.
 
-        The U-Net runs in training mode (batch statistics, dropout off unless
-        configured), as pix2pix does at test time.
+        The U-Net runs in eval mode (batch-norm running statistics, no
+        dropout), so each image depends only on its own sketch: a sample is
+        reproducible from (checkpoint, seed) whatever the batch. (pix2pix's
+        own test step uses batch statistics instead, which ties every output
+        to the rest of its batch.)
         """
         gen = self.generators['image']
         was_training = gen.training
-        gen.train()
-        out = gen(sketches)
-        gen.train(was_training)
+        gen.eval()
+        try:
+            out = gen(sketches)
+        finally:
+            gen.train(was_training)
         return out.clamp(-1., 1.)
 
     def forward(self, inputs, data_samples: Optional[list] = None,

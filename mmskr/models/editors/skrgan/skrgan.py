@@ -112,6 +112,12 @@ class SkrGAN(BaseModel):
                     "preprocessor's data_keys=['gt_img', 'gt_sketch']")
         sketches = samples.get(self.sketch_key)
         images = samples.get(self.image_key)
+        if sketches.shape[-2:] != (self.out_scale, self.out_scale):
+            raise ValueError(
+                f'training images are {tuple(sketches.shape[-2:])} but the '
+                f'model is built for {self.out_scale}x{self.out_scale}: make '
+                "the pipeline's Resize scale match the last key of "
+                'nkimgs_per_scale')
         log_vars = {}
         sketch_logs = self.sketch_gan.train_on_sketches(
             sketches, sub_wrappers(optim_wrapper, SKETCH_PREFIX))

@@ -1,0 +1,266 @@
+"""SkrGAN end to end: configs train, sample, stop on NaN and resume."""
+import glob
+import os
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CPU_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/skrgan/*_cpu_*.py')))
+ALL_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/skrgan/*.py')))
+
+SKETCH_KEYS = {
+    'sketch_loss_disc_fake', 'sketch_loss_disc_real', 'sketch_loss_gp',
+    'sketch_loss_disc_shift', 'sketch_loss_gen'
+}
+RENDER_KEYS = {
+    'render_loss_gan_d_fake', 'render_loss_gan_d_real', 'render_loss_gan_g',
+    'render_loss_pixel'
+}
+
+
+def _vessels(rng, size: int) -> np.ndarray:
+    """A dark image with a few bright random lines (vessel-like)."""
+    img = np.full((size, size, 3), 30, np.uint8)
+    for _ in range(4):
+        p = rng.integers(0, size, 4)
+        cv2.line(img, (int(p[0]), int(p[1])), (int(p[2]), int(p[3])),
+                 (200, 180, 160), 2)
+    return cv2.GaussianBlur(img, (3, 3), 0)
+
+
+@pytest.fixture(scope='module')
+def fake_data_root(tmp_path_factory) -> str:
+    """The four modality layouts the configs read, with generated images."""
+    root = tmp_path_factory.mktemp('data')
+    rng = np.random.default_rng(0)
+    layouts = {
+        'DRIVE/training/images': ('{:02d}_training.tif', 8),
+        'CHEST_XRAY_PNEUMONIA/chest_xray_224/train/NORMAL': ('n{}.jpeg', 4),
+        'CHEST_XRAY_PNEUMONIA/chest_xray_224/train/PNEUMONIA': ('p{}.jpeg', 4),
+        'CHEST_XRAY_PNEUMONIA/chest_xray_224/val/NORMAL': ('vn{}.jpeg', 2),
+        'CHEST_XRAY_PNEUMONIA/chest_xray_224/val/PNEUMONIA': ('vp{}.jpeg', 2),
+        'CHEST_XRAY_PNEUMONIA/chest_xray_224/test/NORMAL': ('tn{}.jpeg', 2),
+        'CHEST_XRAY_PNEUMONIA/chest_xray_224/test/PNEUMONIA': ('tp{}.jpeg', 2),
+        'DRIVE/test/images': ('{:02d}_test.tif', 2),
+        'BRAIN_MRI/brain_tumor_dataset/no': ('{} no.jpg', 4),
+        'BRAIN_MRI/brain_tumor_dataset/yes': ('Y{}.jpg', 4),
+    }
+    for folder, (pattern, n) in layouts.items():
+        os.makedirs(root / folder)
+        for i in range(n):
+            cv2.imwrite(str(root / folder / pattern.format(i)),
+                        _vessels(rng, 48))
+    ct = root / 'LUNG_CT_KMADER/2d_images'
+    os.makedirs(ct)
+    for i in range(8):  # signed 16-bit HU slices
+        hu = _vessels(rng, 48)[..., 0].astype(np.int16) * 7 - 1000
+        cv2.imwrite(str(ct / f'ID_{i:04d}_Z_0001.tif'), hu)
+    return str(root)
+
+
+def _tiny_options(work_dir: str, iters: int, ckpt_interval: int = 1000):
+    return [
+        '--work-dir', work_dir, '--cfg-options',
+        f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
+        'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'train_dataloader.dataset.min_images=4',
+        'val_dataloader.batch_size=4', 'val_dataloader.num_workers=0',
+        'val_dataloader.persistent_workers=False',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False',
+        f'default_hooks.checkpoint.interval={ckpt_interval}',
+        'default_hooks.logger.interval=1', 'custom_hooks.0.interval=1',
+        'custom_hooks.0.num_samples=2'
+    ]
+
+
+def _scalars(work_dir: str) -> list:
+    import json
+    files = glob.glob(osp.join(work_dir, '*/vis_data/scalars.json'))
+    assert files, f'no scalars.json under {work_dir}'
+    rows = []
+    for f in files:
+        with open(f) as fh:
+            rows += [json.loads(line) for line in fh]
+    return rows
+
+
+@pytest.mark.parametrize('config', CPU_CONFIGS, ids=osp.basename)
+def test_cpu_config_trains_logs_and_samples(config, fake_data_root, tmp_path,
+                                            monkeypatch):
+    """2 iterations per CPU config on generated images, then sampling."""
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    sys.path.insert(0, osp.join(REPO, 'tools'))
+    import train
+    work = str(tmp_path / 'work')
+    cfg = train.build_config(
+        train.parse_args([config] + _tiny_options(work, 2)))
+    from mmengine.runner import Runner
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+    rows = [r for r in _scalars(work) if 'sketch_loss_gen' in r]
+    assert rows, 'no training log rows'
+    keys = set(rows[-1])
+    assert SKETCH_KEYS <= keys and RENDER_KEYS <= keys
+    assert {'shown_nkimg', 'curr_scale', 'transition_weight'} <= keys
+    assert all(np.isfinite(rows[-1][k]) for k in SKETCH_KEYS | RENDER_KEYS)
+    assert osp.isfile(osp.join(work, 'samples', 'iter_000002.png'))
+
+    model = runner.model
+    out = model.sample(torch.randn(3, model.sketch_gan.noise_size))
+    assert out['sketch'].shape == (3, 1, 64, 64)
+    assert out['image'].shape == (3, 3, 64, 64)
+    for t in (out['sketch'], out['image']):
+        assert t.min() >= -1 and t.max() <= 1 and torch.isfinite(t).all()
+    # mmagic's generative interface: what metrics and vis hooks call
+    samples = model.val_step(dict(inputs=dict(num_batches=2)))
+    assert len(samples) == 2
+    assert samples[0].fake_img.shape == (3, 64, 64)
+    assert samples[0].fake_sketch.shape == (1, 64, 64)
+    assert 0 <= samples[0].fake_img.min() and samples[0].fake_img.max() <= 255
+
+
+@pytest.mark.parametrize('config', ALL_CONFIGS, ids=osp.basename)
+def test_every_config_builds(config, fake_data_root, monkeypatch,
+                             mmagic_scope):
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    from mmagic.registry import MODELS
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    assert cfg.model.type == 'SkrGAN'
+    size = 64 if '_cpu_' in config else 512
+    assert cfg.model.sketch_gan.generator.out_scale == size
+    assert list(cfg.model.sketch_gan.nkimgs_per_scale)[-1] == str(size)
+    assert cfg.train_dataloader.batch_size == 16  # paper
+    if size == 64:
+        model = MODELS.build(cfg.model)
+        assert model.out_scale == 64
+
+
+def test_sample_tool_is_seed_reproducible(fake_data_root, tmp_path,
+                                          monkeypatch):
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    config = osp.join(REPO, 'configs/skrgan/skrgan_cpu_lungct.py')
+    import mmskr  # noqa: F401
+    from mmagic.registry import MODELS
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmagic')
+    model = MODELS.build(Config.fromfile(config).model)
+    ckpt = str(tmp_path / 'model.pth')
+    torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
+    tool = osp.join(REPO, 'tools/sample.py')
+    for out, seed, num in (('a', 0, 4), ('b', 2, 1)):
+        res = subprocess.run(
+            [sys.executable, tool, config, ckpt, '--num', str(num),
+             '--seed', str(seed), '--out', str(tmp_path / out)],
+            capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0, res.stderr[-2000:]
+    a = sorted(os.listdir(tmp_path / 'a'))
+    assert a == ['grid.png'] + [f'image_{i:06d}.png' for i in range(4)
+                                ] + [f'sketch_{i:06d}.png' for i in range(4)]
+    img = cv2.imread(str(tmp_path / 'a' / 'image_000002.png'))
+    assert img.shape == (64, 64, 3)
+    # seed 2 alone (batch of 1) gives the same image as inside a batch of 4
+    again = cv2.imread(str(tmp_path / 'b' / 'image_000002.png'))
+    assert np.abs(img.astype(int) - again.astype(int)).max() <= 1
+    sketch = cv2.imread(str(tmp_path / 'a' / 'sketch_000002.png'),
+                        cv2.IMREAD_UNCHANGED)
+    assert sketch.shape == (64, 64)
+
+
+def test_nan_loss_stops_with_clear_error(fake_data_root, mmagic_scope,
+                                         monkeypatch):
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    from mmagic.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+    from mmagic.structures import DataSample
+    from mmengine import MessageHub
+    from mmengine.config import Config
+
+    from mmskr.models import NonFiniteLossError
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/skrgan/skrgan_cpu_fundus.py'))
+    model = MODELS.build(cfg.model)
+    optim = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(type=cfg.optim_wrapper.constructor,
+             optim_wrapper_cfg={
+                 k: v
+                 for k, v in cfg.optim_wrapper.items() if k != 'constructor'
+             }))(model)
+    MessageHub.get_current_instance().update_info('iter', 6)
+    samples = []
+    for _ in range(2):
+        s = DataSample(gt_img=torch.full((3, 64, 64), float('nan')))
+        s.set_tensor_data(dict(gt_sketch=torch.zeros(1, 64, 64)))
+        samples.append(s)
+    with pytest.raises(NonFiniteLossError, match='iteration 7.*render_|'
+                       'iteration 7.*loss'):
+        model.train_step(dict(inputs={}, data_samples=samples), optim)
+
+
+def _last_meta(work_dir: str) -> dict:
+    from mmskr.engine.runner_utils import find_resumable_checkpoint
+    ckpt = find_resumable_checkpoint(work_dir)
+    state = torch.load(ckpt, map_location='cpu')
+    buffers = {
+        k: v.item()
+        for k, v in state['state_dict'].items() if k in (
+            'sketch_gan.shown_nkimg', 'sketch_gan._curr_scale_int',
+            'sketch_gan._curr_transition_weight')
+    }
+    return dict(iter=state['meta']['iter'], **buffers)
+
+
+def test_sigkill_then_resume_reaches_same_state(fake_data_root, tmp_path):
+    """Kill training with SIGKILL after a checkpoint; --resume finishes."""
+    env = dict(os.environ, MMSKR_DATA_ROOT=fake_data_root,
+               PYTHONUNBUFFERED='1')
+    config = osp.join(REPO, 'configs/skrgan/skrgan_cpu_fundus.py')
+    small = [
+        'model.sketch_gan.nkimgs_per_scale.4=0.008',
+        'model.sketch_gan.nkimgs_per_scale.8=0.008',
+        'model.sketch_gan.nkimgs_per_scale.16=0.008',
+        'model.sketch_gan.nkimgs_per_scale.32=0.008',
+        'model.sketch_gan.nkimgs_per_scale.64=0.008',
+        'model.sketch_gan.transition_kimgs=0.008'
+    ]
+
+    def cmd(work, *extra):
+        opts = _tiny_options(work, 12, ckpt_interval=2)
+        opts = [o for o in opts if not o.startswith('custom_hooks')]
+        return [sys.executable, osp.join(REPO, 'tools/train.py'), config,
+                *opts, *small, 'train_cfg.val_interval=1000', *extra]
+
+    ref = str(tmp_path / 'ref')
+    subprocess.run(cmd(ref), env=env, check=True, capture_output=True,
+                   timeout=600)
+    expected = _last_meta(ref)
+    assert expected['iter'] == 12
+
+    work = str(tmp_path / 'killed')
+    proc = subprocess.Popen(cmd(work), env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        if glob.glob(osp.join(work, 'iter_4.pth')):
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert glob.glob(osp.join(work, 'iter_*.pth')), 'killed before a save'
+    res = subprocess.run(cmd(work, '--resume'), env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    got = _last_meta(work)
+    assert got['iter'] == 12
+    assert got == pytest.approx(expected)
