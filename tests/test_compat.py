@@ -23,7 +23,8 @@ def _run(code: str) -> subprocess.CompletedProcess:
 def test_all_workarounds_applied_on_import():
     assert compat.applied() == [
         'patch_numpy_bool8', 'install_mmcv_ext_placeholder',
-        'register_safe_checkpoint_globals', 'fix_init_info'
+        'register_safe_checkpoint_globals', 'fix_init_info',
+        'atomic_checkpoint_writes'
     ]
 
 
@@ -165,6 +166,62 @@ def test_dcgan_discriminator_init_upstream_crashes_and_fix_works():
     disc.init_weights()  # patched
     conv = next(m for m in disc.modules() if isinstance(m, torch.nn.Conv2d))
     assert 0.005 < conv.weight.std().item() < 0.05
+
+
+# 5. atomic checkpoint writes ------------------------------------------------
+def _enospc_open(real_open):
+    import errno
+
+    class _File:
+
+        def __init__(self, f):
+            self.f = f
+
+        def write(self, data):
+            self.f.write(data[:len(data) // 2])
+            raise OSError(errno.ENOSPC, 'No space left on device')
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    def fake_open(*args, **kwargs):
+        return _File(real_open(*args, **kwargs))
+
+    return fake_open
+
+
+def test_upstream_put_leaves_truncated_file_on_enospc(tmp_path, monkeypatch):
+    import builtins
+    upstream = compat.ORIGINALS['LocalBackend.put']
+    target = tmp_path / 'iter_2.pth'
+    target.write_bytes(b'good old checkpoint')
+    monkeypatch.setattr(builtins, 'open', _enospc_open(builtins.open))
+    with pytest.raises(OSError):
+        upstream(None, b'x' * 100, str(target))
+    monkeypatch.undo()
+    assert target.read_bytes() == b'x' * 50  # the old checkpoint is lost
+
+
+def test_atomic_put_keeps_previous_file_on_enospc(tmp_path, monkeypatch):
+    import os as _os
+    from mmengine.fileio.backends import LocalBackend
+    target = tmp_path / 'iter_2.pth'
+    target.write_bytes(b'good old checkpoint')
+    real_fdopen = _os.fdopen
+    monkeypatch.setattr(_os, 'fdopen', _enospc_open(real_fdopen))
+    with pytest.raises(OSError, match='No space'):
+        LocalBackend().put(b'x' * 100, str(target))
+    monkeypatch.undo()
+    assert target.read_bytes() == b'good old checkpoint'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['iter_2.pth']
+    LocalBackend().put(b'new', str(target))
+    assert target.read_bytes() == b'new'
 
 
 def test_package_version():
