@@ -20,12 +20,17 @@ both keep their suffix instead (``Y92.jpg.png``, ``Y92.png.png``).
 Images are read with ``cv2.IMREAD_UNCHANGED`` (PIL when OpenCV cannot
 decode, e.g. some GIF/palette files); an alpha channel is dropped. 16-bit
 images (int16/uint16) with values outside 0..255, such as CT in Hounsfield
-units, are windowed to ``--window LO HI`` (default -1000 400) and scaled to
-uint8. ``--size N`` resizes every image to NxN before sketching.
+units, are windowed to ``--window LO HI`` (default -1000 400, the lung CT
+window; give e.g. ``--window 0 4095`` for 12-bit MRI) and scaled to uint8.
+``--size N`` resizes every image to NxN (aspect not kept) before sketching.
+The sketch parameters are those of
+:func:`mmskr.datasets.transforms.sketch_draft` (``--ref-size 0``: no
+scaling with the image size).
 
 Progress goes to stderr, one summary line to stdout. Unreadable files are
 reported (path and reason) and counted; the exit status is 1 if any failed
-unless ``--skip-bad`` is given, 2 for a missing or empty SRC.
+unless ``--skip-bad`` is given, 2 for a missing or empty SRC or invalid
+sketch parameters.
 """
 import argparse
 import multiprocessing
@@ -44,8 +49,8 @@ from PIL import Image
 from tqdm import tqdm
 
 from mmskr.datasets.transforms.sketch_draft import (CHANNELS, SE_SHAPES,
-                                                    THRESHOLDS, sketch_draft,
-                                                    to_uint8)
+                                                    THRESHOLDS, SketchDraft,
+                                                    sketch_draft, to_uint8)
 
 IMAGE_SUFFIXES = ('.tif', '.tiff', '.png', '.jpg', '.jpeg', '.bmp', '.gif')
 
@@ -55,31 +60,45 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='Write SkrGAN sketch drafts and previews of a folder.')
     parser.add_argument('src', help='folder of images, searched recursively')
     parser.add_argument('out', help='output folder (sketches/, previews/)')
-    parser.add_argument('--size', type=int, default=None,
+    parser.add_argument('--size',
+                        type=int,
+                        default=None,
                         help='resize images to SIZE x SIZE before sketching')
-    parser.add_argument('--workers', type=int, default=os.cpu_count(),
+    parser.add_argument('--workers',
+                        type=int,
+                        default=os.cpu_count(),
                         help='worker processes (default: cpu count)')
-    parser.add_argument('--preview-size', type=int, default=256,
-                        help='preview height in pixels (default: 256)')
-    parser.add_argument('--channel', choices=CHANNELS, default='green',
+    parser.add_argument('--preview-size',
+                        type=int,
+                        default=384,
+                        help='preview height in pixels (default: 384)')
+    parser.add_argument('--channel',
+                        choices=CHANNELS,
+                        default='green',
                         help='plane of colour images to sketch')
-    parser.add_argument('--window', type=float, nargs=2, default=(-1000, 400),
+    parser.add_argument('--window',
+                        type=float,
+                        nargs=2,
+                        default=(-1000, 400),
                         metavar=('LO', 'HI'),
                         help='window for 16-bit images outside 0..255 '
                         '(default: -1000 400 HU, lung CT)')
     parser.add_argument('--gaussian-ksize', type=int, default=5)
     parser.add_argument('--gaussian-sigma', type=float, default=1.5)
-    parser.add_argument('--threshold', choices=THRESHOLDS,
+    parser.add_argument('--threshold',
+                        choices=THRESHOLDS,
                         default='percentile')
     parser.add_argument('--threshold-value', type=float, default=88.0)
     parser.add_argument('--open-size', type=int, default=3)
     parser.add_argument('--close-size', type=int, default=5)
-    parser.add_argument('--se-shape', choices=tuple(SE_SHAPES),
-                        default='rect')
-    parser.add_argument('--ref-size', type=int, default=512,
+    parser.add_argument('--se-shape', choices=tuple(SE_SHAPES), default='rect')
+    parser.add_argument('--ref-size',
+                        type=int,
+                        default=512,
                         help='short side the sizes are given at; 0 turns '
                         'scaling off (default: 512)')
-    parser.add_argument('--skip-bad', action='store_true',
+    parser.add_argument('--skip-bad',
+                        action='store_true',
                         help='exit 0 even if some files cannot be read')
     args = parser.parse_args(argv)
     if args.workers is None or args.workers < 1:
@@ -123,7 +142,9 @@ def read_image(path: Path) -> np.ndarray:
     if img is None:
         try:
             with Image.open(path) as pil:
-                if pil.mode in ('P', 'PA', 'RGBA', 'LA', 'CMYK', 'YCbCr'):
+                if pil.mode in ('1', 'LA'):
+                    pil = pil.convert('L')
+                elif pil.mode in ('P', 'PA', 'RGBA', 'CMYK', 'YCbCr'):
                     pil = pil.convert('RGB')
                 img = np.asarray(pil)
         except Exception as exc:  # PIL raises many types on bad files
@@ -138,7 +159,12 @@ def read_image(path: Path) -> np.ndarray:
 
 
 def window_to_uint8(img: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Map integer images to uint8: window [lo, hi] if outside 0..255."""
+    """Map integer images to uint8: window [lo, hi] if outside 0..255.
+
+    uint8 and float images are returned as they are; other integer images
+    (int16/uint16 CT in HU, ...) are cast when all values lie in 0..255,
+    else windowed: ``lo`` -> 0, ``hi`` -> 255, clipped.
+    """
     if img.dtype == np.uint8 or not np.issubdtype(img.dtype, np.integer):
         return img
     if img.min() >= 0 and img.max() <= 255:
@@ -172,15 +198,15 @@ def process(task: Tuple[Path, Path, Path, dict]) -> Tuple[str, str]:
         width = max(1, round(img.shape[1] * height / img.shape[0]))
         panels = [
             cv2.resize(as_bgr(x), (width, height), interpolation=interp)
-            for x, interp in ((img, cv2.INTER_AREA),
-                              (sketch, cv2.INTER_NEAREST))
+            for x, interp in ((img, cv2.INTER_AREA), (sketch,
+                                                      cv2.INTER_NEAREST))
         ]
-        for out_path, data in ((sketch_path, sketch),
-                               (preview_path, np.hstack(panels))):
+        for out_path, data in ((sketch_path, sketch), (preview_path,
+                                                       np.hstack(panels))):
             out_path.parent.mkdir(parents=True, exist_ok=True)
             if not cv2.imwrite(str(out_path), data):
                 raise OSError(f'cannot write {out_path}')
-    except (ValueError, OSError, cv2.error) as exc:
+    except Exception as exc:  # report any bad file, keep going
         return str(path), f'{type(exc).__name__}: {exc}'
     return str(path), ''
 
@@ -202,22 +228,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f'error: no images ({", ".join(IMAGE_SUFFIXES)}) under {src}',
               file=sys.stderr)
         return 2
-    opts = dict(
-        window=tuple(args.window),
-        size=args.size,
-        preview_size=args.preview_size,
-        sketch=dict(
-            gaussian_ksize=args.gaussian_ksize,
-            gaussian_sigma=args.gaussian_sigma,
-            threshold=args.threshold,
-            threshold_value=args.threshold_value,
-            open_size=args.open_size,
-            close_size=args.close_size,
-            se_shape=args.se_shape,
-            channel=args.channel,
-            ref_size=args.ref_size or None))
-    try:  # check the sketch parameters once, before starting workers
-        sketch_draft(np.zeros((8, 8), np.uint8), **opts['sketch'])
+    opts = dict(window=tuple(args.window),
+                size=args.size,
+                preview_size=args.preview_size,
+                sketch=dict(gaussian_ksize=args.gaussian_ksize,
+                            gaussian_sigma=args.gaussian_sigma,
+                            threshold=args.threshold,
+                            threshold_value=args.threshold_value,
+                            open_size=args.open_size,
+                            close_size=args.close_size,
+                            se_shape=args.se_shape,
+                            channel=args.channel,
+                            ref_size=args.ref_size or None))
+    try:  # check the sketch parameters (no OpenCV call: see below)
+        SketchDraft(**opts['sketch'])
     except ValueError as exc:
         print(f'error: {exc}', file=sys.stderr)
         return 2
@@ -234,7 +258,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             results = map(process, tasks)
             pool = None
         else:
-            pool = multiprocessing.Pool(workers, initializer=_init_worker)
+            # fork() is cheap here (mmskr is imported) but OpenCV's thread
+            # pool does not survive it: the workers are forked before this
+            # process makes any OpenCV call.
+            pool = multiprocessing.get_context('fork').Pool(
+                workers, initializer=_init_worker)
             results = pool.imap_unordered(process, tasks, chunksize=4)
         for path, reason in results:
             if reason:

@@ -116,7 +116,8 @@ def _check_params(gaussian_ksize: int, gaussian_sigma: float, threshold: str,
         raise ValueError('gaussian_ksize must be an odd int >= 3, found '
                          f'{gaussian_ksize!r}')
     if not gaussian_sigma > 0:
-        raise ValueError(f'gaussian_sigma must be > 0, found {gaussian_sigma!r}')
+        raise ValueError(
+            f'gaussian_sigma must be > 0, found {gaussian_sigma!r}')
     if threshold not in THRESHOLDS:
         raise ValueError(f'threshold must be one of {THRESHOLDS}, found '
                          f'{threshold!r}')
@@ -155,8 +156,11 @@ def _element(shape: str, size: int) -> np.ndarray:
     return cv2.getStructuringElement(SE_SHAPES[shape], (size, size))
 
 
-def scaled_sizes(height: int, width: int, gaussian_ksize: int = 5,
-                 gaussian_sigma: float = 1.5, open_size: int = 3,
+def scaled_sizes(height: int,
+                 width: int,
+                 gaussian_ksize: int = 5,
+                 gaussian_sigma: float = 1.5,
+                 open_size: int = 3,
                  close_size: int = 5,
                  ref_size: Optional[int] = 512) -> Tuple[int, float, int, int]:
     """Filter sizes of :func:`sketch_draft` for an image of a given size.
@@ -182,8 +186,8 @@ def _plane(img: np.ndarray, channel: str, channel_order: str) -> np.ndarray:
     if not isinstance(img, np.ndarray):
         raise ValueError('sketch_draft: expected a numpy array, found '
                          f'{type(img).__name__}')
-    if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (1,
-                                                                         3)):
+    if img.ndim not in (2, 3) or (img.ndim == 3
+                                  and img.shape[2] not in (1, 3)):
         raise ValueError('sketch_draft: expected an HxW or HxWxC image with '
                          f'C in (1, 3), found shape {img.shape}')
     if img.size == 0:
@@ -219,9 +223,10 @@ def sketch_draft(img: np.ndarray,
        approximation ``m = |gx| / 2 + |gy| / 2``, saturated to uint8 0..255.
     2. Gaussian low-pass of ``m`` (``gaussian_ksize``, ``gaussian_sigma``).
     3. Binarisation: foreground where ``m > t``, with ``t`` the
-       ``threshold_value``-th percentile of ``m`` (``'percentile'``, default:
-       about ``100 - threshold_value`` % of the pixels become foreground,
-       fewer when levels tie; a flat image gives none), Otsu's threshold on
+       ``threshold_value``-th percentile of ``m`` (``'percentile'``,
+       default: of the 256 levels, the ``t`` whose foreground fraction is
+       closest to ``100 - threshold_value`` %; pixels with ``m = 0`` are
+       never foreground, so a flat image gives none), Otsu's threshold on
        ``m`` (``'otsu'``, ``threshold_value`` ignored) or the magnitude level
        ``threshold_value`` itself (``'fixed'``, 0..255).
     4. Morphological opening (``open_size``) then closing (``close_size``)
@@ -271,8 +276,8 @@ def sketch_draft(img: np.ndarray,
 
     # 1. Sobel: (H, W) int16 each, |g| <= 4 * 255; m = |gx|/2 + |gy|/2 (uint8)
     gx, gy = cv2.spatialGradient(plane)
-    mag = cv2.add(
-        cv2.convertScaleAbs(gx, alpha=0.5), cv2.convertScaleAbs(gy, alpha=0.5))
+    mag = cv2.add(cv2.convertScaleAbs(gx, alpha=0.5),
+                  cv2.convertScaleAbs(gy, alpha=0.5))
     # 2. Gaussian low-pass (fixed-point on uint8)
     mag = cv2.GaussianBlur(mag, (ksize, ksize), sigma)
     # 3. binarisation: sketch = 255 * [m > t]
@@ -282,9 +287,11 @@ def sketch_draft(img: np.ndarray,
     else:
         if threshold == 'percentile':
             hist = cv2.calcHist([mag], [0], None, [256], [0, 256]).ravel()
-            cdf = np.cumsum(hist, dtype=np.float64)
-            # smallest level t with #(m <= t) >= p% of the pixels
-            t = float(np.searchsorted(cdf, threshold_value / 100.0 * cdf[-1]))
+            cdf = np.cumsum(hist, dtype=np.float64)  # cdf[t] = #(m <= t)
+            target = threshold_value / 100.0 * cdf[-1]
+            t = int(np.searchsorted(cdf, target))  # first cdf[t] >= target
+            if t > 0 and target - cdf[t - 1] < cdf[t] - target:
+                t -= 1  # keeping level t gets closer to the wanted fraction
         else:
             t = float(threshold_value)
         _, sketch = cv2.threshold(mag, t, 255, cv2.THRESH_BINARY)
@@ -380,18 +387,18 @@ class SketchDraft(BaseTransform):
         if self.key not in results:
             raise KeyError(f'SketchDraft: key {self.key!r} not in results '
                            f'(keys: {sorted(results)})')
-        sketch = sketch_draft(
-            results[self.key],
-            gaussian_ksize=self.gaussian_ksize,
-            gaussian_sigma=self.gaussian_sigma,
-            threshold=self.threshold,
-            threshold_value=self.threshold_value,
-            open_size=self.open_size,
-            close_size=self.close_size,
-            se_shape=self.se_shape,
-            channel=self.channel,
-            channel_order=results.get(f'{self.key}_channel_order', 'bgr'),
-            ref_size=self.ref_size)
+        sketch = sketch_draft(results[self.key],
+                              gaussian_ksize=self.gaussian_ksize,
+                              gaussian_sigma=self.gaussian_sigma,
+                              threshold=self.threshold,
+                              threshold_value=self.threshold_value,
+                              open_size=self.open_size,
+                              close_size=self.close_size,
+                              se_shape=self.se_shape,
+                              channel=self.channel,
+                              channel_order=results.get(
+                                  f'{self.key}_channel_order', 'bgr'),
+                              ref_size=self.ref_size)
         if self.sketch_channels == 3:
             sketch = cv2.merge((sketch, sketch, sketch))  # (H, W, 3)
         else:
