@@ -9,8 +9,9 @@ binarised; here a percentile of the gradient magnitude is used (see
 
 :func:`sketch_draft` is the pure numpy/OpenCV function; :class:`SketchDraft`
 is the mmagic transform that calls it. The whole pipeline runs in ``uint8`` /
-``int16`` with OpenCV (no float image is created for ``uint8`` input), which
-makes it about 2000 images/s for a 512x512 image on one core.
+``int16`` with OpenCV (no float image is created for ``uint8`` input): well
+over 1000 images/s at 512x512 on one core, 25-40x the same pipeline written
+with scikit-image (``benchmarks/sketch_speed.py``).
 
 Defaults were tuned by eye at 512x512 on the four modalities of the paper
 (DRIVE fundus, chest X-ray, lung CT windowed to -1000..400 HU, brain MRI):
@@ -47,11 +48,13 @@ import numpy as np
 from mmagic.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-__all__ = ['SketchDraft', 'sketch_draft', 'to_uint8']
+__all__ = ['SketchDraft', 'scaled_sizes', 'sketch_draft', 'to_uint8']
 
 CHANNELS = ('green', 'gray')
 CHANNEL_ORDERS = ('bgr', 'rgb')
 THRESHOLDS = ('percentile', 'otsu', 'fixed')
+# images with both sides >= this estimate the percentile from a 1/4 sample
+HIST_SUBSAMPLE_FROM = 256
 SE_SHAPES: Dict[str, int] = {
     'rect': cv2.MORPH_RECT,
     'cross': cv2.MORPH_CROSS,
@@ -226,8 +229,10 @@ def sketch_draft(img: np.ndarray,
        ``threshold_value``-th percentile of ``m`` (``'percentile'``,
        default: of the 256 levels, the ``t`` whose foreground fraction is
        closest to ``100 - threshold_value`` %; pixels with ``m = 0`` are
-       never foreground, so a flat image gives none), Otsu's threshold on
-       ``m`` (``'otsu'``, ``threshold_value`` ignored) or the magnitude level
+       never foreground, so a flat image gives none; from 256x256 on the
+       histogram is taken over every 2nd pixel of every 2nd row, which
+       saves 15% of the time), Otsu's threshold on ``m`` (``'otsu'``,
+       ``threshold_value`` ignored) or the magnitude level
        ``threshold_value`` itself (``'fixed'``, 0..255).
     4. Morphological opening (``open_size``) then closing (``close_size``)
        with ``se_shape`` elements; a size of 1 skips the step.
@@ -286,7 +291,10 @@ def sketch_draft(img: np.ndarray,
                                   cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     else:
         if threshold == 'percentile':
-            hist = cv2.calcHist([mag], [0], None, [256], [0, 256]).ravel()
+            # histogram of every 2nd pixel of every 2nd row from 256 px on
+            sample = mag[::2, ::2] if min(mag.shape) >= HIST_SUBSAMPLE_FROM \
+                else mag
+            hist = cv2.calcHist([sample], [0], None, [256], [0, 256]).ravel()
             cdf = np.cumsum(hist, dtype=np.float64)  # cdf[t] = #(m <= t)
             target = threshold_value / 100.0 * cdf[-1]
             t = int(np.searchsorted(cdf, target))  # first cdf[t] >= target
