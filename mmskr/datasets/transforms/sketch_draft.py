@@ -149,7 +149,7 @@ def _check_params(gaussian_ksize: int, gaussian_sigma: float, threshold: str,
 
 
 def _odd(x: float) -> int:
-    """Nearest odd integer >= 1 (halves round up: 2.5 -> 3, 1.5 -> 1)."""
+    """Nearest odd integer >= 1 (1.5 -> 1, 2.5 -> 3; even ties up: 2 -> 3)."""
     return max(1, 2 * int(math.floor((x - 1.0) / 2.0 + 0.5)) + 1)
 
 
