@@ -24,19 +24,3 @@ val_dataloader = dict(
     batch_size=batch_size, dataset=dict(min_images=1, pipeline=val_pipeline))
 test_dataloader = val_dataloader
 
-# mmagic's generative metrics, as for its own GANs: SWD over all real images
-# (small medical sets: fake_nums=-1 uses as many fakes as reals) and MS-SSIM
-# between pairs of generated images (lower = more diverse).
-metrics = [
-    dict(
-        type='SWD',
-        prefix='swd',
-        fake_nums=-1,
-        sample_model='orig',
-        image_shape=(3, 512, 512)),
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=100, sample_model='orig')
-]
-val_evaluator = dict(type='Evaluator', metrics=metrics)
-test_evaluator = val_evaluator
-val_cfg = dict(type='MultiValLoop')
-test_cfg = dict(type='MultiTestLoop')

@@ -68,3 +68,20 @@ optim_wrapper = dict(
 
 train_cfg = dict(by_epoch=False, max_iters=1_500_000, val_interval=50_000)
 custom_hooks = [dict(type='SkrGANSampleHook', interval=5000, num_samples=8)]
+
+# mmagic's generative metrics, as for its own GANs: SWD over all real images
+# (small medical sets: fake_nums=-1 uses as many fakes as reals) and MS-SSIM
+# between pairs of generated images (lower = more diverse).
+metrics = [
+    dict(
+        type='SWD',
+        prefix='swd',
+        fake_nums=-1,
+        sample_model='orig',
+        image_shape=(3, 512, 512)),
+    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=100, sample_model='orig')
+]
+val_evaluator = dict(type='Evaluator', metrics=metrics)
+test_evaluator = val_evaluator
+val_cfg = dict(type='MultiValLoop')
+test_cfg = dict(type='MultiTestLoop')

@@ -22,3 +22,15 @@ model = dict(
 
 train_cfg = dict(max_iters=2000, val_interval=2000)
 custom_hooks = [dict(type='SkrGANSampleHook', interval=250, num_samples=8)]
+
+metrics = [
+    dict(
+        type='SWD',
+        prefix='swd',
+        fake_nums=-1,
+        sample_model='orig',
+        image_shape=(3, 64, 64)),
+    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=100, sample_model='orig')
+]
+val_evaluator = dict(metrics=metrics)
+test_evaluator = dict(metrics=metrics)
