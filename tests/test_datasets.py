@@ -382,11 +382,17 @@ def test_base_configs_build(tmp_path, monkeypatch, mmagic_scope, name, n,
     assert cfg.train_dataloader.dataset.data_root == str(tmp_path)
     assert cfg.train_dataloader.sampler.type == 'InfiniteSampler'
     assert cfg.val_dataloader.dataset.data_root == str(tmp_path)
-    ds = DATASETS.build(cfg.train_dataloader.dataset)
+    assert cfg.train_dataloader.batch_size == 16  # paper
+    settings = Config.fromfile(
+        osp.join(BASE_DATASETS, '..', 'settings', 'cpu_64px.py'))
+    ds = DATASETS.build(
+        dict(cfg.train_dataloader.dataset, min_images=4,
+             pipeline=settings.sketch_train_pipeline))
     assert len(ds) == n
     assert ds.metainfo.get('classes') == classes
-    img = ds[0]['data_samples'].gt_img
-    assert tuple(img.shape) == (3, 512, 512)
+    sample = ds[0]['data_samples']
+    assert tuple(sample.gt_img.shape) == (3, 64, 64)
+    assert tuple(sample.gt_sketch.shape) == (1, 64, 64)
 
 
 def test_data_root_default_without_env(monkeypatch):

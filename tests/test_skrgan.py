@@ -142,6 +142,11 @@ def test_every_config_builds(config, fake_data_root, monkeypatch,
     assert cfg.model.sketch_gan.generator.out_scale == size
     assert list(cfg.model.sketch_gan.nkimgs_per_scale)[-1] == str(size)
     assert cfg.train_dataloader.batch_size == 16  # paper
+    steps = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
+    # the sketch is drawn at full resolution, then resized with the image
+    assert steps == ['LoadMedicalImage', 'SketchDraft', 'Resize', 'PackInputs']
+    assert cfg.train_dataloader.dataset.pipeline[2].scale == (size, size)
+    assert cfg.val_evaluator.metrics[0].image_shape == (3, size, size)
     if size == 64:
         model = MODELS.build(cfg.model)
         assert model.out_scale == 64

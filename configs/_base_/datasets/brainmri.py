@@ -1,33 +1,29 @@
 # Brain MRI (Kaggle tumour detection set): class folders no/yes (labels
 # 0/1), mixed sizes and modes (L/RGB/RGBA/P, PNG named .jpg, spaces in
-# names) at the paper's 512x512x3 (aspect ratio not kept).
-# Leaf configs set batch_size and dataset.min_images together.
+# names).
+# The data set only: the pipelines, image size and budget come from a
+# settings base (configs/_base_/settings/), which leaf configs plug in with
+# dataset.pipeline={{_base_.train_pipeline}}. Batch 16 as in the paper.
 _base_ = ['../data_root.py']
 
-train_pipeline = [
-    dict(type='LoadMedicalImage', key='gt', channels=3),
-    dict(type='Resize', keys='gt', scale=(512, 512)),
-    dict(type='PackInputs')
-]
+batch_size = 16
+dataset = dict(
+    type='MedicalImageDataset',
+    data_root={{_base_.data_root}},
+    data_prefix=dict(gt='BRAIN_MRI/brain_tumor_dataset'),
+    classes=['no', 'yes'],
+    min_images=batch_size)
 
 train_dataloader = dict(
-    batch_size=4,
+    batch_size=batch_size,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type='MedicalImageDataset',
-        data_root={{_base_.data_root}},
-        data_prefix=dict(gt='BRAIN_MRI/brain_tumor_dataset'),
-        classes=['no', 'yes'],
-        min_images=4,
-        pipeline=train_pipeline))
-
+    dataset=dataset)
 val_dataloader = dict(
-    batch_size=4,
+    batch_size=batch_size,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=train_dataloader['dataset'])
-
+    dataset=dict(dataset, min_images=1))
 test_dataloader = val_dataloader

@@ -1,6 +1,7 @@
 # SkrGAN at the paper's 512x512 (Sec. 3): G_S/D_S = PGGAN (Adam, lr 0.001),
 # G_P = U-Net, D_P = conditional PatchGAN (Adam, lr 0.0002), lambda = 100,
-# batch 16 (set by the leaf config's dataloader).
+# batch 16 (set by the data set base). Image size, budget and metrics come
+# from configs/_base_/settings/.
 sketch_channels = 1
 image_channels = 3
 model = dict(
@@ -66,22 +67,4 @@ optim_wrapper = dict(
         discriminators=dict(
             optimizer=dict(type='Adam', lr=0.0002, betas=(0.5, 0.999)))))
 
-train_cfg = dict(by_epoch=False, max_iters=1_500_000, val_interval=50_000)
 custom_hooks = [dict(type='SkrGANSampleHook', interval=5000, num_samples=8)]
-
-# mmagic's generative metrics, as for its own GANs: SWD over all real images
-# (small medical sets: fake_nums=-1 uses as many fakes as reals) and MS-SSIM
-# between pairs of generated images (lower = more diverse).
-metrics = [
-    dict(
-        type='SWD',
-        prefix='swd',
-        fake_nums=-1,
-        sample_model='orig',
-        image_shape=(3, 512, 512)),
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=100, sample_model='orig')
-]
-val_evaluator = dict(type='Evaluator', metrics=metrics)
-test_evaluator = val_evaluator
-val_cfg = dict(type='MultiValLoop')
-test_cfg = dict(type='MultiTestLoop')
