@@ -1,28 +1,28 @@
-"""Draw synthetic images and their sketches from a trained SkrGAN.
+"""Draw seeded synthetic images (and SkrGAN's sketches) from a checkpoint.
 
     python tools/sample.py CONFIG CKPT --num 16 --seed 0 --out samples/
 
-Writes ``image_{seed:06d}.png`` and ``sketch_{seed:06d}.png`` for seeds
-``seed .. seed+num-1`` (sample k uses noise drawn from seed+k alone, so any
-sample can be re-made from the checkpoint and its seed) and ``grid.png``
-with the (sketch | image) pairs.
+Writes ``image_{seed:06d}.png`` (and ``sketch_{seed:06d}.png`` for SkrGAN)
+for seeds ``seed .. seed+num-1`` (sample k uses noise drawn from seed+k
+alone, so any sample can be re-made from the checkpoint and its seed) and
+``grid.png`` with the (sketch | image) pairs, or the images. Works for every
+generative config of mmskr (SkrGAN and the baselines).
 """
 import argparse
 import os
 import os.path as osp
 import sys
 
-import mmskr  # noqa: F401  (upstream workarounds before mmagic loads)
+import numpy as np
 import torch
-from mmengine.config import Config, DictAction
-from mmengine.registry import DefaultScope
-from mmengine.runner import load_checkpoint
+from mmengine.config import DictAction
 
-from mmskr.utils import pair_grid, save_png, to_uint8_images
+from mmskr.apis import generate_images, init_model
+from mmskr.utils import save_png, tile
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description='Sample a trained SkrGAN')
+    p = argparse.ArgumentParser(description='Sample a trained GAN')
     p.add_argument('config', help='config the checkpoint was trained with')
     p.add_argument('checkpoint', help='checkpoint file (.pth)')
     p.add_argument('--num', type=int, default=16, help='number of samples')
@@ -36,49 +36,33 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def seeded_noise(seeds, noise_size: int) -> torch.Tensor:
-    """One noise vector per seed, (len(seeds), noise_size)."""
-    return torch.stack([
-        torch.randn(noise_size, generator=torch.Generator().manual_seed(s))
-        for s in seeds
-    ])
+def _hwc(batch: np.ndarray) -> list:
+    """(N, C, H, W) uint8 -> list of HxWxC (HxW for one channel)."""
+    return [x[0] if x.shape[0] == 1 else x.transpose(1, 2, 0) for x in batch]
 
 
 def main(argv=None):
     args = parse_args(argv)
     if args.num <= 0:
         raise ValueError(f'--num must be positive, got {args.num}')
-    for path in (args.config, args.checkpoint):
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'no such file: {path}')
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    DefaultScope.get_instance('mmskr-sample', scope_name=cfg.get(
-        'default_scope', 'mmagic'))
-    from mmagic.registry import MODELS
-    model = MODELS.build(cfg.model)
-    if not hasattr(model, 'sample'):
-        raise TypeError(f'{type(model).__name__} has no sample(); '
-                        'tools/sample.py samples SkrGAN models')
-    load_checkpoint(model, args.checkpoint, map_location='cpu', strict=True)
-    model.to(args.device).eval()
+    model = init_model(args.config, args.checkpoint, device=args.device,
+                       cfg_options=args.cfg_options)
     os.makedirs(args.out, exist_ok=True)
     seeds = list(range(args.seed, args.seed + args.num))
-    sketches, images = [], []
-    for i in range(0, len(seeds), args.batch_size):
-        chunk = seeds[i:i + args.batch_size]
-        noise = seeded_noise(chunk, model.sketch_gan.noise_size)
-        out = model.sample(noise.to(args.device),
-                           sample_model=args.sample_model)
-        for seed, sk, im in zip(chunk, to_uint8_images(out['sketch']),
-                                to_uint8_images(out['image'])):
-            save_png(osp.join(args.out, f'sketch_{seed:06d}.png'), sk[..., 0])
-            save_png(osp.join(args.out, f'image_{seed:06d}.png'), im)
-        sketches.append(out['sketch'].cpu())
-        images.append(out['image'].cpu())
-    save_png(osp.join(args.out, 'grid.png'),
-             pair_grid(torch.cat(sketches), torch.cat(images)))
+    out = generate_images(model, seeds, batch_size=args.batch_size,
+                          sample_model=args.sample_model)
+    images = _hwc(out['fake_img'])
+    sketches = _hwc(out['fake_sketch']) if 'fake_sketch' in out else None
+    for k, seed in enumerate(seeds):
+        save_png(osp.join(args.out, f'image_{seed:06d}.png'), images[k])
+        if sketches is not None:
+            save_png(osp.join(args.out, f'sketch_{seed:06d}.png'),
+                     sketches[k])
+    cells = images if sketches is None else [
+        np.concatenate([np.repeat(s[..., None], 3, -1), i], axis=1)
+        for s, i in zip(sketches, images)
+    ]
+    save_png(osp.join(args.out, 'grid.png'), tile(cells))
     print(f'{args.num} samples (seeds {seeds[0]}..{seeds[-1]}) written to '
           f'{args.out}')
     return 0

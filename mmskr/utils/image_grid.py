@@ -1,6 +1,6 @@
 """Turning model outputs into PNG files (sample grids, single images)."""
 import os
-from typing import List
+from typing import List, Sequence
 
 import cv2
 import numpy as np
@@ -24,6 +24,34 @@ def to_uint8_images(batch: Tensor) -> List[np.ndarray]:
     return list(x)
 
 
+def tile(cells: Sequence[np.ndarray], cols: int = 4,
+         pad: int = 2) -> np.ndarray:
+    """Tile equal-sized HxWx3 uint8 cells row by row on a white canvas.
+
+    Args:
+        cells (Sequence[np.ndarray]): HxWx3 (or HxW) uint8 images.
+        cols (int): Cells per row (fewer when there are fewer cells).
+        pad (int): Gap in pixels.
+
+    Returns:
+        np.ndarray: HxWx3 uint8 RGB.
+    """
+    if len(cells) == 0:
+        raise ValueError('tile needs at least one image')
+    cells = [np.repeat(c[..., None], 3, -1) if c.ndim == 2 else c
+             for c in cells]
+    cols = min(cols, len(cells))
+    rows = (len(cells) + cols - 1) // cols
+    h, w = cells[0].shape[:2]
+    grid = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad, 3), 255,
+                   np.uint8)
+    for k, cell in enumerate(cells):
+        r, c = divmod(k, cols)
+        y, x = pad + r * (h + pad), pad + c * (w + pad)
+        grid[y:y + h, x:x + w] = cell
+    return grid
+
+
 def pair_grid(sketches: Tensor, images: Tensor, pad: int = 2) -> np.ndarray:
     """A grid with one (sketch | image) pair per cell, 4 pairs a row.
 
@@ -36,17 +64,8 @@ def pair_grid(sketches: Tensor, images: Tensor, pad: int = 2) -> np.ndarray:
         np.ndarray: HxWx3 uint8 RGB.
     """
     sk, im = to_uint8_images(sketches), to_uint8_images(images)
-    cells = [np.concatenate([s, i], axis=1) for s, i in zip(sk, im)]
-    cols = min(4, len(cells))
-    rows = (len(cells) + cols - 1) // cols
-    h, w = cells[0].shape[:2]
-    grid = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad, 3), 255,
-                   np.uint8)
-    for k, cell in enumerate(cells):
-        r, c = divmod(k, cols)
-        y, x = pad + r * (h + pad), pad + c * (w + pad)
-        grid[y:y + h, x:x + w] = cell
-    return grid
+    return tile([np.concatenate([s, i], axis=1) for s, i in zip(sk, im)],
+                cols=4, pad=pad)
 
 
 def save_png(path: str, rgb: np.ndarray) -> None:

@@ -93,6 +93,11 @@ class SkrGAN(BaseModel):
         self.renderer.init_weights()
 
     @property
+    def noise_size(self) -> int:
+        """Length of z, as mmagic's ``BaseGAN.noise_size``."""
+        return self.sketch_gan.noise_size
+
+    @property
     def out_scale(self) -> int:
         """Resolution of the final sketches and images."""
         return self.sketch_gan.scales[-1][0]
