@@ -40,6 +40,14 @@ Workarounds:
    fails on. The patched ``put`` writes a temporary file in the same folder,
    fsyncs it and renames it over the target (``os.replace`` is atomic on
    POSIX): a checkpoint file is either complete or absent.
+6. Distributed training without a GPU: mmengine 0.10.7's
+   ``mmengine.dist.utils._init_dist_pytorch`` calls
+   ``torch.cuda.set_device(local_rank)`` unconditionally (and
+   ``_init_dist_slurm`` divides by ``torch.cuda.device_count()``), so
+   ``--launcher pytorch``/``slurm`` fails on a CPU-only machine even with
+   the gloo backend. Without CUDA the patched versions skip ``set_device``
+   and replace the ``nccl`` backend (the configs' default) by ``gloo``; with
+   CUDA they call the originals unchanged.
 """
 import importlib.machinery
 import pickle
@@ -351,11 +359,75 @@ def atomic_checkpoint_writes() -> bool:
 
 
 # --------------------------------------------------------------------------
+# 6. distributed training on CPU-only machines
+# --------------------------------------------------------------------------
+def _cpu_backend(backend: str) -> str:
+    if backend == 'nccl':
+        import warnings
+        warnings.warn('no CUDA device: using the gloo backend instead of nccl'
+                      ' for distributed training on CPU')
+        return 'gloo'
+    return backend
+
+
+def _init_dist_pytorch_cpu_aware(backend, init_backend='torch', **kwargs):
+    """mmengine's ``_init_dist_pytorch`` without ``cuda.set_device`` on CPU.
+    """
+    import torch
+    if torch.cuda.is_available() or init_backend != 'torch':
+        return ORIGINALS['_init_dist_pytorch'](
+            backend, init_backend=init_backend, **kwargs)
+    import os
+    import torch.distributed as torch_dist
+    torch_dist.init_process_group(
+        backend=_cpu_backend(backend),
+        rank=int(os.environ['RANK']),
+        world_size=int(os.environ['WORLD_SIZE']),
+        **kwargs)
+
+
+def _init_dist_slurm_cpu_aware(backend, port=None, init_backend='torch',
+                               **kwargs):
+    """mmengine's ``_init_dist_slurm``: SLURM env to torch env, on CPU too.
+    """
+    import torch
+    if torch.cuda.is_available() or init_backend != 'torch':
+        return ORIGINALS['_init_dist_slurm'](
+            backend, port=port, init_backend=init_backend, **kwargs)
+    import os
+    import subprocess
+    proc_id = int(os.environ['SLURM_PROCID'])
+    ntasks = int(os.environ['SLURM_NTASKS'])
+    node_list = os.environ['SLURM_NODELIST']
+    addr = subprocess.getoutput(
+        f'scontrol show hostname {node_list} | head -n1')
+    os.environ.setdefault('MASTER_PORT', str(port or 29500))
+    os.environ.setdefault('MASTER_ADDR', addr)
+    os.environ['WORLD_SIZE'] = str(ntasks)
+    os.environ['LOCAL_RANK'] = os.environ.get('SLURM_LOCALID', '0')
+    os.environ['RANK'] = str(proc_id)
+    _init_dist_pytorch_cpu_aware(backend, init_backend=init_backend,
+                                 **kwargs)
+
+
+def cpu_distributed_init() -> bool:
+    """Let ``--launcher pytorch|slurm`` run on machines without CUDA."""
+    from mmengine.dist import utils
+    for name, fn in (('_init_dist_pytorch', _init_dist_pytorch_cpu_aware),
+                     ('_init_dist_slurm', _init_dist_slurm_cpu_aware)):
+        ORIGINALS.setdefault(name, getattr(utils, name))
+        setattr(utils, name, fn)
+    return True
+
+
+# --------------------------------------------------------------------------
 _EARLY: List[Callable[[], bool]] = [
     patch_numpy_bool8, install_mmcv_ext_placeholder,
     register_safe_checkpoint_globals
 ]
-_LATE: List[Callable[[], bool]] = [fix_init_info, atomic_checkpoint_writes]
+_LATE: List[Callable[[], bool]] = [
+    fix_init_info, atomic_checkpoint_writes, cpu_distributed_init
+]
 
 
 def apply_early() -> None:

@@ -24,7 +24,7 @@ def test_all_workarounds_applied_on_import():
     assert compat.applied() == [
         'patch_numpy_bool8', 'install_mmcv_ext_placeholder',
         'register_safe_checkpoint_globals', 'fix_init_info',
-        'atomic_checkpoint_writes'
+        'atomic_checkpoint_writes', 'cpu_distributed_init'
     ]
 
 
@@ -226,3 +226,37 @@ def test_atomic_put_keeps_previous_file_on_enospc(tmp_path, monkeypatch):
 
 def test_package_version():
     assert mmskr.__version__ == '0.1.0'
+
+
+# 6. distributed init without CUDA -------------------------------------------
+def _single_process_env(monkeypatch):
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    for k, v in dict(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
+                     MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port)).items():
+        monkeypatch.setenv(k, v)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='needs a CPU machine')
+def test_upstream_dist_init_fails_without_cuda(monkeypatch):
+    _single_process_env(monkeypatch)
+    with pytest.raises((RuntimeError, AssertionError, AttributeError)):
+        compat.ORIGINALS['_init_dist_pytorch']('gloo')
+    assert not torch.distributed.is_initialized()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='needs a CPU machine')
+def test_dist_init_on_cpu_uses_gloo(monkeypatch):
+    from mmengine.dist import init_dist
+    _single_process_env(monkeypatch)
+    try:
+        with pytest.warns(UserWarning, match='gloo backend instead of nccl'):
+            init_dist('pytorch', backend='nccl')  # the configs' default
+        assert torch.distributed.is_initialized()
+        assert torch.distributed.get_backend() == 'gloo'
+        assert torch.distributed.get_world_size() == 1
+    finally:
+        if torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()

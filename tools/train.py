@@ -14,6 +14,7 @@ import os.path as osp
 import sys
 
 import mmskr  # noqa: F401  (upstream workarounds before mmagic loads)
+import torch
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
@@ -92,6 +93,15 @@ def build_config(args) -> Config:
         else:
             wrapper.type = 'AmpOptimWrapper'
             wrapper.loss_scale = 'dynamic'
+    if args.launcher != 'none' and not torch.cuda.is_available():
+        # mmengine's Runner.wrap_model passes device_ids=[LOCAL_RANK] to
+        # DDP, which only modules on a GPU accept: CPU modules need None
+        wrapper = cfg.get('model_wrapper_cfg') or dict(
+            type='MMDistributedDataParallel',
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
+        wrapper['device_ids'] = None
+        cfg.model_wrapper_cfg = wrapper
     if args.resume == 'auto':
         ckpt = find_resumable_checkpoint(cfg.work_dir)
         if ckpt is None:

@@ -29,3 +29,12 @@ resume = False
 
 vis_backends = [dict(type='VisBackend')]
 visualizer = dict(type='Visualizer', vis_backends=vis_backends)
+
+# Distributed: each network (generator, discriminator; for SkrGAN the four
+# networks of its two sub-models) in its own DDP, as mmagic's GAN configs do
+# with MMSeparateDistributedDataParallel (see mmskr/engine/model_wrappers).
+# Progressive GANs leave the layers of other resolutions unused.
+model_wrapper_cfg = dict(
+    type='NestedSeparateDistributedDataParallel',
+    broadcast_buffers=False,
+    find_unused_parameters=True)

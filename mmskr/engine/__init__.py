@@ -1,3 +1,3 @@
-from . import hooks, optimizers  # noqa: F401
+from . import hooks, model_wrappers, optimizers  # noqa: F401
 
-__all__ = ['hooks', 'optimizers']
+__all__ = ['hooks', 'model_wrappers', 'optimizers']
