@@ -9,9 +9,13 @@ from . import compat
 
 compat.apply_early()
 
-from . import datasets, engine, models  # noqa: E402,F401  (registers)
+from . import apis, datasets, engine, models  # noqa: E402,F401
+from . import evaluation  # noqa: E402,F401  (registers metrics)
 from .version import __version__  # noqa: E402
 
 compat.apply_late()
 
-__all__ = ['__version__', 'compat', 'datasets', 'engine', 'models']
+__all__ = [
+    '__version__', 'apis', 'compat', 'datasets', 'engine', 'models',
+    'evaluation'
+]

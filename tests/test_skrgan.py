@@ -146,7 +146,9 @@ def test_every_config_builds(config, fake_data_root, monkeypatch,
     # the sketch is drawn at full resolution, then resized with the image
     assert steps == ['LoadMedicalImage', 'SketchDraft', 'Resize', 'PackInputs']
     assert cfg.train_dataloader.dataset.pipeline[2].scale == (size, size)
-    assert cfg.val_evaluator.metrics[0].image_shape == (3, size, size)
+    assert cfg.val_evaluator.metrics[-1].image_shape == (3, size, size)
+    assert [m.type for m in cfg.val_evaluator.metrics[:3]] == [
+        'PGGANSWD', 'MSSSIMDiversity', 'CleanFID']
     if size == 64:
         model = MODELS.build(cfg.model)
         assert model.out_scale == 64

@@ -1,0 +1,106 @@
+"""Table 1 of the SkrGAN paper: every method on every modality, one budget.
+
+    python benchmarks/compare.py --preset smoke --data-root ../shared/data
+    python benchmarks/compare.py --preset cpu --only skrgan/lungct,dcgan
+    python benchmarks/compare.py --preset cpu --leaderboard
+
+For each cell (method x modality) it trains the method's config of the
+preset (``tools/train.py --resume`` in a subprocess: finished cells are
+reused, interrupted ones continue), draws ``num_fake`` images with seeds
+``0..num_fake-1``, measures them against the modality's real images with one
+protocol (SWD on the PGGAN protocol, MS-SSIM diversity with the real-pairs
+reference, FID/KID through clean-fid when Inception weights are available)
+and prints Table 1: rows modality x metric, columns SkrGAN, DCGAN, ACGAN,
+WGAN, WGAN-GP, PGGAN, best value per row marked, the paper's values beside
+ours labelled ``reported``. Progress goes to stderr; the table to stdout and
+to ``RESULTS/table.{md,csv}``; rows to ``RESULTS/results.jsonl``; a
+modality x method grid of samples to ``RESULTS/samples.png``.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+import time
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+import mmskr  # noqa: E402,F401  (upstream workarounds before mmagic)
+from mmskr.benchmark import harness  # noqa: E402
+from mmskr.benchmark.presets import PRESETS  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(
+        description='Train and evaluate every method on every modality and '
+        "print the paper's Table 1",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='presets:\n' + '\n'.join(
+            f'  {name:6s} {p.description}' for name, p in PRESETS.items()))
+    p.add_argument('--preset', default='smoke', choices=sorted(PRESETS))
+    p.add_argument(
+        '--data-root',
+        default=os.environ.get('MMSKR_DATA_ROOT', 'data'),
+        help='folder with the four modality sets (default: $MMSKR_DATA_ROOT '
+        'or ./data)')
+    p.add_argument(
+        '--only',
+        action='append',
+        metavar='METHOD/MODALITY',
+        help='cells to run: skrgan/lungct, dcgan (all modalities), '
+        '*/fundus; repeat or comma-separate (default: all 24)')
+    p.add_argument(
+        '--work-dir',
+        default=osp.join(REPO, 'work_dirs', 'compare'),
+        help='training runs go to WORK_DIR/PRESET/METHOD_MODALITY')
+    p.add_argument(
+        '--results-dir',
+        help='results.jsonl, table.md/csv and samples.png (default: '
+        'benchmarks/results/compare_PRESET)')
+    p.add_argument(
+        '--inception-weights',
+        help='Inception file for FID/KID (see docs/metrics.md); without it '
+        'FID/KID show n/a')
+    p.add_argument(
+        '--leaderboard',
+        action='store_true',
+        help='print the table from existing results; train nothing')
+    p.add_argument(
+        '--num-fake',
+        type=int,
+        help="generated images per cell (default: the preset's)")
+    p.add_argument('--device', default='cpu', help='device for sampling')
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    preset = PRESETS[args.preset]
+    if args.num_fake is not None:
+        preset = harness.with_num_fake(preset, args.num_fake)
+    results_dir = args.results_dir or osp.join(REPO, 'benchmarks', 'results',
+                                               f'compare_{preset.name}')
+    if args.leaderboard:
+        return harness.leaderboard(results_dir)
+    if not osp.isdir(args.data_root):
+        print(f'compare.py: --data-root {args.data_root} is not a folder; '
+              'pass the folder holding DRIVE/, LUNG_CT_KMADER/, ... or set '
+              'MMSKR_DATA_ROOT', file=sys.stderr)
+        return 2
+    start = time.time()
+    failed = harness.run(
+        REPO,
+        preset,
+        cells=harness.parse_only(args.only),
+        data_root=osp.abspath(args.data_root),
+        work_root=args.work_dir,
+        results_dir=results_dir,
+        inception_weights=args.inception_weights,
+        device=args.device)
+    print(f'[compare] done in {(time.time() - start) / 60:.1f} min; results '
+          f'in {results_dir}', file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

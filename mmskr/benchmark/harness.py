@@ -1,0 +1,193 @@
+"""The Table 1 run: cells in order, shared real images, outputs.
+
+Outputs in ``results_dir``: ``results.jsonl`` (one row per evaluated cell,
+appended; the newest row of a cell wins), ``table.md`` and ``table.csv``
+(rendered from ``results.jsonl``), ``samples.png`` (modality x method grid
+of the first generated images of each cell).
+"""
+import dataclasses
+import json
+import os
+import os.path as osp
+import sys
+import time
+from typing import Dict, List, Optional, Tuple
+
+import cv2
+import numpy as np
+
+from ..apis import load_real_images
+from ..utils import save_png, tile
+from . import table
+from .cells import (CellError, cell_dir, evaluate_cell, machine, now,
+                    read_json, train_cell, write_json)
+from .metrics import protocol_dict, real_reference, table_metrics
+from .presets import (METHOD_NAMES, METHODS, MODALITIES, MODALITY_NAMES,
+                      Preset, config_path, parse_only)
+
+__all__ = ['leaderboard', 'parse_only', 'run', 'with_num_fake']
+
+GRID_IMAGES = 4  # generated images per cell in samples.png (2 x 2)
+GRID_CELL = 128  # pixels per image in samples.png
+
+
+def with_num_fake(preset: Preset, num_fake: int) -> Preset:
+    if num_fake < 2:
+        raise ValueError(f'--num-fake must be >= 2, got {num_fake}')
+    return dataclasses.replace(preset, num_fake=num_fake)
+
+
+def _log(msg: str) -> None:
+    print(f'[compare] {msg}', file=sys.stderr, flush=True)
+
+
+def _append_row(path: str, row: dict) -> None:
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    with open(path, 'a') as f:
+        f.write(json.dumps(row) + '\n')
+
+
+def _real(repo: str, modality: str, preset: Preset,
+          cache: Dict[str, np.ndarray]) -> np.ndarray:
+    if modality not in cache:
+        cfg = osp.join(repo, config_path('skrgan', modality, preset))
+        cache[modality] = load_real_images(cfg, max_images=preset.max_real)
+        _log(f'{modality}: {len(cache[modality])} real images '
+             f'{cache[modality].shape[1:]}')
+    return cache[modality]
+
+
+def run(repo: str,
+        preset: Preset,
+        cells: List[Tuple[str, str]],
+        data_root: str,
+        work_root: str,
+        results_dir: str,
+        inception_weights: Optional[str] = None,
+        device: str = 'cpu') -> List[str]:
+    """Train (or reuse) and evaluate ``cells``; write and print Table 1.
+
+    Returns:
+        list[str]: Error messages of cells that failed (the others ran).
+    """
+    os.environ['MMSKR_DATA_ROOT'] = data_root
+    protocol = protocol_dict(preset, inception_weights)
+    print('Protocol: ' + json.dumps(protocol, sort_keys=True), flush=True)
+    results_file = osp.join(results_dir, 'results.jsonl')
+    reals: Dict[str, np.ndarray] = {}
+    refs: Dict[str, dict] = {}
+    failed = []
+    for k, (method, modality) in enumerate(cells, 1):
+        name = f'[{k}/{len(cells)}] {method}/{modality}'
+        work = cell_dir(work_root, preset, method, modality)
+        try:
+            trained = train_cell(
+                repo, method, modality, preset, work, data_root,
+                progress=lambda msg, name=name: _log(f'{name}: {msg}'))
+            _log(f'{name}: {"reused" if trained["reused"] else "trained"} '
+                 f'{trained["iters"]} iterations '
+                 f'({trained["train_wall_s"] / 60:.1f} min)')
+            eval_file = osp.join(work, 'eval.json')
+            old = read_json(eval_file)
+            stamp = osp.getmtime(trained['checkpoint'])
+            if (old and old.get('protocol') == protocol
+                    and old.get('checkpoint_mtime') == stamp):
+                _log(f'{name}: evaluation reused')
+                continue
+            real = _real(repo, modality, preset, reals)
+            if modality not in refs:
+                refs[modality] = real_reference(real, preset)
+            t0 = time.time()
+            out = evaluate_cell(
+                repo, method, modality, preset, trained['checkpoint'], real,
+                lambda fake, real: table_metrics(fake, real, preset,
+                                                 inception_weights),
+                device=device)
+            metrics = dict(out['metrics'], **refs[modality])
+            row = dict(
+                preset=preset.name, method=method, modality=modality,
+                config=config_path(method, modality, preset),
+                checkpoint=osp.relpath(trained['checkpoint'], work_root),
+                checkpoint_mtime=stamp, iters=trained['iters'],
+                batch_size=trained['batch_size'], kimg=trained['kimg'],
+                train_wall_s=round(trained['train_wall_s'], 1),
+                eval_wall_s=round(time.time() - t0, 1), protocol=protocol,
+                metrics=metrics, time=now(), machine=machine())
+            np.save(osp.join(work, 'eval_samples.npy'),
+                    out['fake'][:GRID_IMAGES])
+            write_json(eval_file, row)
+            _append_row(results_file, row)
+            _log(f'{name}: SWD {_avg(metrics.get("swd"))}, MS-SSIM '
+                 f'{metrics.get("ms_ssim")}')
+        except (CellError, FileNotFoundError, ValueError) as e:
+            failed.append(f'{method}/{modality}: {e}')
+            _log(f'{name}: FAILED: {e}')
+    results = table.load_results(results_file)
+    _write_outputs(results, results_dir, work_root, preset)
+    print(table.render(results, 'text'))
+    for msg in failed:
+        print(f'FAILED {msg}', file=sys.stderr)
+    return failed
+
+
+def _avg(v):
+    return v.get('avg') if isinstance(v, dict) else v
+
+
+def leaderboard(results_dir: str) -> int:
+    """Print Table 1 from ``results_dir/results.jsonl``; train nothing."""
+    path = osp.join(results_dir, 'results.jsonl')
+    results = table.load_results(path)
+    if not results:
+        print(f'no results in {path}: run benchmarks/compare.py without '
+              '--leaderboard first', file=sys.stderr)
+        return 1
+    print(table.render(results, 'text'))
+    return 0
+
+
+def _write_outputs(results: dict, results_dir: str, work_root: str,
+                   preset: Preset) -> None:
+    os.makedirs(results_dir, exist_ok=True)
+    for fmt, ext in (('markdown', 'md'), ('csv', 'csv')):
+        with open(osp.join(results_dir, f'table.{ext}'), 'w') as f:
+            f.write(table.render(results, fmt))
+    grid = sample_grid(work_root, preset)
+    if grid is not None:
+        save_png(osp.join(results_dir, 'samples.png'), grid)
+
+
+def _label(text: str, width: int, height: int) -> np.ndarray:
+    img = np.full((height, width, 3), 255, np.uint8)
+    cv2.putText(img, text, (4, height - 8), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
+                (0, 0, 0), 1, cv2.LINE_AA)
+    return img
+
+
+def sample_grid(work_root: str, preset: Preset) -> Optional[np.ndarray]:
+    """Modality x method grid of each cell's first generated images."""
+    side = GRID_CELL * 2 + 2
+    rows, any_cell = [], False
+    header = [_label('', 110, 24)] + [
+        _label(METHOD_NAMES[m], side, 24) for m in METHODS
+    ]
+    rows.append(np.concatenate(header, axis=1))
+    for modality in MODALITIES:
+        line = [_label(MODALITY_NAMES[modality], 110, side)]
+        for method in METHODS:
+            path = osp.join(
+                cell_dir(work_root, preset, method, modality),
+                'eval_samples.npy')
+            cell = np.full((side, side, 3), 230, np.uint8)
+            if osp.isfile(path):
+                imgs = np.load(path)[:GRID_IMAGES].transpose(0, 2, 3, 1)
+                imgs = [
+                    cv2.resize(i, (GRID_CELL, GRID_CELL),
+                               interpolation=cv2.INTER_NEAREST) for i in imgs
+                ]
+                t = tile(imgs, cols=2, pad=0)
+                cell[:t.shape[0], :t.shape[1]] = t
+                any_cell = True
+            line.append(cell)
+        rows.append(np.concatenate(line, axis=1))
+    return np.concatenate(rows, axis=0) if any_cell else None

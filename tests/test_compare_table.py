@@ -1,0 +1,93 @@
+"""Table 1 harness: presets, cell selection and the table renderer."""
+import json
+
+import pytest
+
+from mmskr.benchmark import harness, table
+from mmskr.benchmark.presets import (METHODS, MODALITIES, PRESETS,
+                                     config_path, parse_only)
+from mmskr.benchmark.reported import REPORTED
+
+
+def _row(method, modality, swd, ms, fid=None, ms_real=0.4):
+    return dict(
+        preset='smoke', method=method, modality=modality,
+        protocol=dict(num_fake=16),
+        metrics=dict(swd=dict(avg=swd, **{'16': swd}), ms_ssim=ms,
+                     ms_ssim_real=ms_real, fid=fid, kid=None,
+                     fid_note=None if fid is not None else
+                     'no Inception weights: put inception-2015-12-05.pt in X'))
+
+
+def test_parse_only_selects_cells_in_table_order():
+    assert len(parse_only(None)) == 24
+    assert parse_only(['dcgan/lungct']) == [('dcgan', 'lungct')]
+    assert parse_only(['skrgan']) == [
+        ('skrgan', m) for m in MODALITIES
+    ]
+    cells = parse_only(['*/fundus,pggan/brainmri', 'skrgan/fundus'])
+    assert cells[:len(METHODS)] == [(m, 'fundus') for m in METHODS]
+    assert cells[-1] == ('pggan', 'brainmri') and len(cells) == 7
+    with pytest.raises(ValueError, match='unknown method'):
+        parse_only(['gan/fundus'])
+    with pytest.raises(ValueError, match='unknown modality'):
+        parse_only(['dcgan/knee'])
+
+
+def test_every_cell_of_every_preset_has_a_config():
+    import os.path as osp
+    repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    for preset in PRESETS.values():
+        for method, modality in parse_only(None):
+            path = osp.join(repo, config_path(method, modality, preset))
+            assert osp.isfile(path), path
+
+
+def test_best_methods_rules():
+    vals = dict(a=3.0, b=1.0, c=None, d=1.0)
+    assert table.best_methods(vals, 'min') == ['b', 'd']
+    assert table.best_methods(vals, 'max') == ['a']
+    assert table.best_methods(vals, 'real', real=2.6) == ['a']
+    assert table.best_methods(vals, 'real', real=None) == []
+    assert table.best_methods(dict(a=None), 'min') == []
+
+
+def test_render_marks_best_shows_na_and_reported(tmp_path):
+    path = tmp_path / 'results.jsonl'
+    rows = [
+        _row('skrgan', 'lungct', 20.0, 0.42),
+        _row('dcgan', 'lungct', 35.0, 0.90),
+        _row('dcgan', 'lungct', 30.0, 0.80),  # newer row of the same cell
+    ]
+    path.write_text(''.join(json.dumps(r) + '\n' for r in rows))
+    results = table.load_results(str(path))
+    assert results[('dcgan', 'lungct')]['metrics']['swd']['avg'] == 30.0
+    text = table.render(results, 'text')
+    assert '20.00*' in text and '30.00' in text and '30.00*' not in text
+    assert '0.420*' in text  # closest to the real-pairs 0.400
+    assert 'n/a' in text and 'inception-2015-12-05.pt' in text
+    assert 'reported' in text
+    # the paper's lung CT SWD row, best (SkrGAN) marked
+    assert f'{REPORTED["lungct"]["swd"]["skrgan"]:.2f}*' in text
+    md = table.render(results, 'markdown')
+    assert '**20.00**' in md and md.startswith('| Modality')
+    csv_text = table.render(results, 'csv')
+    header = csv_text.splitlines()[0].split(',')
+    assert header[3:9] == ['SkrGAN', 'DCGAN', 'ACGAN', 'WGAN', 'WGAN-GP',
+                           'PGGAN']
+    ours = [line.split(',') for line in csv_text.splitlines()
+            if line.startswith('Lung CT,SWD') and ',ours,' in line][0]
+    assert ours[3:5] == ['20.00', '30.00'] and ours[5] == table.NOT_RUN
+
+
+def test_load_results_names_a_broken_line(tmp_path):
+    path = tmp_path / 'results.jsonl'
+    path.write_text(json.dumps(_row('skrgan', 'fundus', 1.0, 0.5)) +
+                    '\n{"broken\n')
+    with pytest.raises(ValueError, match=r'results.jsonl:2'):
+        table.load_results(str(path))
+
+
+def test_leaderboard_without_results_says_what_to_do(tmp_path, capsys):
+    assert harness.leaderboard(str(tmp_path)) == 1
+    assert 'run benchmarks/compare.py' in capsys.readouterr().err
