@@ -4,7 +4,8 @@ The data set is procedural (``mmskr.datasets.synthetic``: fundus-like images
 with vessel trees), written to the work dir, so nothing is downloaded. The
 run uses ``configs/skrgan/skrgan_cpu_fundus.py`` with a shorter schedule
 (about 10 minutes on 2 cores), then writes a sample grid (sketch | image)
-and prints one metrics line (mmagic's SWD and MS-SSIM), also appended as JSON
+and prints one metrics line (SWD on the PGGAN protocol, MS-SSIM diversity
+of fakes and reals, and mmagic's SWD), also appended as JSON
 to ``{work_dir}/metrics.jsonl``.
 
     python tools/demo.py [--work-dir work_dirs/demo] [--iters 400]
@@ -70,7 +71,7 @@ def main(argv=None) -> int:
     metrics = {
         k: float(v)
         for k, v in runner.message_hub.log_scalars.items()
-        if k.startswith(('val/swd', 'val/ms-ssim'))
+        if k.startswith(('val/swd', 'val/ms'))
         for v in [v.current()]
     }
     grid = osp.join(args.work_dir, 'samples', f'iter_{args.iters:06d}.png')
