@@ -20,6 +20,7 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from mmskr.engine.runner_utils import find_resumable_checkpoint
+from mmskr.utils.config_check import validate_config
 
 
 def parse_args(argv=None):
@@ -125,6 +126,7 @@ def build_config(args) -> Config:
 def main(argv=None):
     args = parse_args(argv)
     cfg = build_config(args)
+    validate_config(cfg)  # fail fast: nothing is built or trained yet
     runner = Runner.from_cfg(cfg)
     print_log(f'Working directory: {cfg.work_dir}', logger='current')
     runner.train()

@@ -42,7 +42,9 @@ def init_model(config,
 
     Args:
         config (str | Config): Config file or object.
-        checkpoint (str, optional): ``.pth`` written by the Runner; loaded
+        checkpoint (str, optional): ``.pth`` written by the Runner; checked
+            by :func:`~mmskr.engine.runner_utils.verify_checkpoint` (a file
+            that would run code when unpickled is refused) and loaded
             strictly (through mmskr's safe loader). None keeps the freshly
             initialised weights (the "untrained" model).
         device (str): Device to move the model to. Default: ``'cpu'``.
@@ -52,6 +54,12 @@ def init_model(config,
 
     Returns:
         nn.Module: The model in eval mode.
+
+    Raises:
+        FileNotFoundError: ``checkpoint`` is not a file.
+        ValueError: ``checkpoint`` is truncated or not a torch checkpoint.
+        UntrustedCheckpointError: ``checkpoint`` carries objects other than
+            those mmengine writes (nothing from it is executed).
     """
     import mmskr  # noqa: F401  (registers the plugin, applies compat)
     cfg = _load_config(config)
@@ -65,8 +73,8 @@ def init_model(config,
     if checkpoint is None:
         model.init_weights()
     else:
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(f'no such checkpoint: {checkpoint}')
+        from ..engine.runner_utils import verify_checkpoint
+        verify_checkpoint(checkpoint)
         load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
     return model.to(device).eval()
 

@@ -28,6 +28,9 @@ or any negative value)      with ``window=None`` min-max as below
 ==========================  ===============================================
 
 Multi-frame files (animated GIF, multi-page TIFF) give their first frame.
+TIFF bit depths that Pillow cannot decode (64-bit float, complex, 12-bit)
+or decodes wrongly (signed 8-bit, read as unsigned) are refused with a
+:class:`BadImageError` naming the depth (:data:`TIFF_READABLE_DEPTHS`).
 EXIF orientation is not applied: pixels are returned as stored.
 """
 import os
@@ -53,6 +56,24 @@ DEFAULT_MAX_PIXELS: int = 100_000_000
 _RETRY_ADVICE = ('Re-download or re-export the file, or delete it; '
                  'MedicalImageDataset(skip_bad=True) drops such files with a '
                  'warning.')
+_DEPTH_ADVICE = ('Convert it to 8-bit PNG or to 8/16-bit TIFF, or delete '
+                 'it; MedicalImageDataset(skip_bad=True) drops such files '
+                 'with a warning.')
+#: TIFF (SampleFormat, BitsPerSample) pairs Pillow decodes to the values
+#: stored: unsigned 1/2/4/8/16/32-bit, signed 16/32-bit, 32-bit float.
+#: Others fail to open (64-bit float, complex, 12/24-bit) or, like signed
+#: 8-bit, are silently read as unsigned.
+TIFF_READABLE_DEPTHS = frozenset({(1, 1), (1, 2), (1, 4), (1, 8), (1, 16),
+                                  (1, 32), (2, 16), (2, 32), (3, 32)})
+_TIFF_SAMPLE_FORMATS = {
+    1: 'unsigned integer',
+    2: 'signed integer',
+    3: 'floating point',
+    5: 'complex integer',
+    6: 'complex floating point'
+}
+#: Bytes at the end of a file searched for the format's end marker.
+_TAIL_BYTES = 4096
 
 
 class BadImageWarning(UserWarning):
@@ -125,6 +146,76 @@ def _check_max_pixels(max_pixels: int) -> None:
             f'max_pixels must be a positive int, got {max_pixels!r}')
 
 
+def _as_tuple(value) -> tuple:
+    """A TIFF tag value as a tuple (Pillow gives scalars or tuples)."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, )
+
+
+def _read_tiff_tags(path: str) -> Optional[dict]:
+    """The first image directory of a TIFF file (tag -> value), read without
+    decoding; None for other formats or an unreadable directory."""
+    from PIL import TiffImagePlugin
+    try:
+        with open(path, 'rb') as f:
+            head = f.read(8)
+            if head[:4] not in (b'II*\x00', b'MM\x00*'):
+                return None
+            ifd = TiffImagePlugin.ImageFileDirectory_v2(head)
+            f.seek(ifd.next)
+            ifd.load(f)
+            return dict(ifd)
+    except Exception:  # a damaged directory: Pillow's error says more
+        return None
+
+
+def _check_tiff_depth(path: str, tags: Optional[dict]) -> None:
+    """Refuse TIFF samples Pillow cannot decode or decodes wrongly.
+
+    Raises:
+        BadImageError: names the bit depth and sample format found.
+    """
+    if not tags:
+        return
+    bits = _as_tuple(tags.get(258, 1))[0]  # BitsPerSample
+    fmt = _as_tuple(tags.get(339, 1))[0]  # SampleFormat (1 = unsigned int)
+    if (fmt, bits) in TIFF_READABLE_DEPTHS:
+        return
+    raise BadImageError(
+        path, f'unsupported bit depth: {bits}-bit '
+        f'{_TIFF_SAMPLE_FORMATS.get(fmt, f"SampleFormat={fmt}")} samples '
+        f'({tags.get(277, 1)} per pixel); readable TIFF samples are '
+        'unsigned 1/2/4/8/16/32-bit, signed 16/32-bit and 32-bit float',
+        _DEPTH_ADVICE)
+
+
+def _tail_problem(path: str, im: Image.Image) -> Optional[str]:
+    """Why a JPEG / PNG / TIFF file ends before its data does, or None.
+
+    JPEG: no end-of-image marker (FF D9) near the end; PNG: no IEND chunk
+    near the end; TIFF: a strip or tile extends past the end of the file.
+    Other formats are not checked (None).
+    """
+    size = osp.getsize(path)
+    if im.format in ('JPEG', 'PNG'):
+        marker = b'\xff\xd9' if im.format == 'JPEG' else b'IEND'
+        with open(path, 'rb') as f:
+            f.seek(max(0, size - _TAIL_BYTES))
+            if marker not in f.read():
+                name = 'end-of-image marker' if im.format == 'JPEG' else \
+                    'IEND chunk'
+                return (f'truncated: the {im.format} {name} is missing '
+                        f'({size} bytes)')
+    elif im.format == 'TIFF':
+        tags = im.tag_v2
+        for offsets, counts in ((273, 279), (324, 325)):  # strips, tiles
+            ends = [o + c for o, c in zip(_as_tuple(tags.get(offsets, ())),
+                                          _as_tuple(tags.get(counts, ())))]
+            if ends and max(ends) > size:
+                return (f'truncated: the TIFF image data ends at byte '
+                        f'{max(ends)} but the file has {size} bytes')
+    return None
+
+
 def _open(path: str, max_pixels: int) -> Image.Image:
     """Open ``path`` with Pillow (header only) and check its size.
 
@@ -152,14 +243,21 @@ def _open(path: str, max_pixels: int) -> Image.Image:
         raise BadImageError(
             path, f'declares an image too large to decode safely ({err})',
             'If the image is genuine, downscale it before training.') from err
-    except Image.UnidentifiedImageError as err:
-        raise BadImageError(
-            path, f'not a readable image ({size} bytes; Pillow cannot '
-            'identify the format, or the header is damaged or truncated)'
-        ) from err
     except Exception as err:  # Pillow raises many types on corrupt headers
+        _check_tiff_depth(path, _read_tiff_tags(path))
+        if isinstance(err, Image.UnidentifiedImageError):
+            raise BadImageError(
+                path, f'not a readable image ({size} bytes; Pillow cannot '
+                'identify the format, or the header is damaged or truncated)'
+            ) from err
         raise BadImageError(
             path, f'damaged header ({type(err).__name__}: {err})') from err
+    if im.format == 'TIFF':
+        try:
+            _check_tiff_depth(path, im.tag_v2)
+        except BadImageError:
+            im.close()
+            raise
     width, height = im.size
     if width * height > max_pixels:
         im.close()
@@ -175,16 +273,22 @@ def _open(path: str, max_pixels: int) -> Image.Image:
 
 
 def probe_image(path: str,
-                max_pixels: int = DEFAULT_MAX_PIXELS) -> Dict[str, object]:
+                max_pixels: int = DEFAULT_MAX_PIXELS,
+                check_tail: bool = False) -> Dict[str, object]:
     """Read only the header of an image file (fast; no pixel decoding).
 
-    Catches missing, empty, unidentifiable and oversized files but not
-    truncated pixel data; :func:`read_medical_image` catches those too.
+    Catches missing, empty, unidentifiable and oversized files and TIFF bit
+    depths that cannot be read correctly, but not truncated pixel data
+    unless ``check_tail``; :func:`read_medical_image` catches everything.
 
     Args:
         path (str): Image file.
         max_pixels (int): Largest accepted ``width * height``. Defaults to
             :data:`DEFAULT_MAX_PIXELS`.
+        check_tail (bool): Also check that a JPEG, PNG or TIFF file is
+            complete (end-of-image marker, IEND chunk, TIFF strips inside
+            the file), from its last few KB; still no decoding. Defaults to
+            False.
 
     Returns:
         dict: ``width`` (int), ``height`` (int), ``mode`` (str, Pillow mode)
@@ -192,10 +296,15 @@ def probe_image(path: str,
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        BadImageError: the header cannot be read or declares too many pixels.
+        BadImageError: the header cannot be read, declares too many pixels
+            or an unsupported bit depth, or (``check_tail``) the file is
+            truncated.
     """
     im = _open(path, max_pixels)
     with im:
+        problem = _tail_problem(str(path), im) if check_tail else None
+        if problem:
+            raise BadImageError(str(path), problem)
         return dict(
             width=im.size[0], height=im.size[1], mode=im.mode,
             format=im.format)

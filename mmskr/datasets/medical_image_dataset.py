@@ -11,7 +11,7 @@ from .io import (DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, BadImageError,
                  BadImageWarning, list_image_files, probe_image,
                  read_medical_image)
 
-CHECK_MODES = ('none', 'header', 'full')
+CHECK_MODES = ('none', 'header', 'tail', 'full')
 
 
 @DATASETS.register_module()
@@ -66,11 +66,13 @@ class MedicalImageDataset(BaseDataset):
             Defaults to :data:`~mmskr.datasets.io.IMAGE_EXTENSIONS`.
         check_files (str): Verify every file at init: ``'none'``;
             ``'header'`` (open the header: catches empty, non-image,
-            damaged-header and oversized files, ~0.1 ms per file);
-            ``'full'`` (decode every pixel: also catches truncated files, ~1
-            to 50 ms per file). Files that pass ``'header'`` but are
-            truncated raise BadImageError when the pipeline loads them.
-            Defaults to ``'header'``.
+            damaged-header, oversized and unsupported-bit-depth files, ~0.1
+            ms per file); ``'tail'`` (header, and the last few KB: also
+            catches JPEG / PNG / TIFF files cut short, without decoding);
+            ``'full'`` (decode every pixel: also catches damaged pixel data
+            inside a complete file, ~1 to 50 ms per file). A bad file that
+            passes the check raises BadImageError when the pipeline loads
+            it. Defaults to ``'tail'``.
         skip_bad (bool): False: the first bad file found by the check raises
             BadImageError naming it. True: bad files are dropped and listed
             in one :class:`~mmskr.datasets.io.BadImageWarning` with their
@@ -107,7 +109,7 @@ class MedicalImageDataset(BaseDataset):
                  classes: Union[None, str, Sequence[str]] = None,
                  recursive: bool = True,
                  extensions: Sequence[str] = IMAGE_EXTENSIONS,
-                 check_files: str = 'header',
+                 check_files: str = 'tail',
                  skip_bad: bool = False,
                  min_images: int = 1,
                  max_pixels: int = DEFAULT_MAX_PIXELS,
@@ -254,7 +256,8 @@ class MedicalImageDataset(BaseDataset):
                 if self.check_files == 'full':
                     read_medical_image(path, None, max_pixels=self.max_pixels)
                 else:
-                    probe_image(path, self.max_pixels)
+                    probe_image(path, self.max_pixels,
+                                check_tail=self.check_files == 'tail')
             except BadImageError as err:
                 if not self.skip_bad:
                     raise

@@ -1,4 +1,5 @@
-"""Helpers around mmengine's Runner: finding a checkpoint to resume from."""
+"""Helpers around mmengine's Runner: finding a checkpoint to resume from and
+refusing checkpoint files that are incomplete or carry code."""
 import glob
 import os.path as osp
 import re
@@ -6,6 +7,27 @@ import zipfile
 from typing import Optional
 
 _CKPT_RE = re.compile(r'(iter|epoch)_(\d+)\.pth$')
+
+
+class UntrustedCheckpointError(ValueError):
+    """A checkpoint refers to Python objects that loading it would create.
+
+    Attributes:
+        path (str): The refused file.
+        globals (list[str]): The offending ``module.name`` references.
+    """
+
+    def __init__(self, path: str, names: list):
+        self.path = str(path)
+        self.globals = list(names)
+        super().__init__(
+            f'refusing to load checkpoint {self.path!r}: it refers to '
+            f'{", ".join(self.globals)}, which checkpoints written by '
+            'mmengine never contain (tensors, numpy arrays, optimizer state '
+            'and mmengine log buffers only). Unpickling it could run code; '
+            'nothing from it was executed. Use checkpoints from a source you '
+            'trust, and never load them with weights_only=False or '
+            'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1.')
 
 
 def is_complete_checkpoint(path: str) -> bool:
@@ -17,6 +39,45 @@ def is_complete_checkpoint(path: str) -> bool:
             return zf.testzip() is None
     except (zipfile.BadZipFile, OSError):
         return False
+
+
+def verify_checkpoint(path: str) -> str:
+    """Check a local checkpoint file before any of it is unpickled.
+
+    The pickle inside the torch zip file is scanned (not executed) for the
+    globals it would import; any that the ``weights_only`` allow-list
+    (torch's own plus the mmengine types registered by :mod:`mmskr.compat`)
+    does not hold is refused. Loading still goes through ``weights_only``,
+    so this is a clear early error, not the only barrier.
+
+    Args:
+        path (str): Checkpoint file.
+
+    Returns:
+        str: ``path``, unchanged.
+
+    Raises:
+        FileNotFoundError: ``path`` is not a file.
+        ValueError: the file is not a complete torch zip checkpoint
+            (truncated, still being written, or not written by
+            ``torch.save``).
+        UntrustedCheckpointError: the pickle refers to other globals.
+    """
+    import torch
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'no such checkpoint file: {path!r}')
+    if not is_complete_checkpoint(path):
+        raise ValueError(
+            f'checkpoint {path!r} is not a complete torch zip file '
+            f'({osp.getsize(path)} bytes): truncated, still being written, '
+            'or not written by torch.save. Use an earlier checkpoint.')
+    scan = getattr(torch.serialization, 'get_unsafe_globals_in_checkpoint',
+                   None)
+    if scan is not None:  # torch >= 2.5
+        unsafe = scan(path)
+        if unsafe:
+            raise UntrustedCheckpointError(path, unsafe)
+    return path
 
 
 def find_resumable_checkpoint(work_dir: str) -> Optional[str]:

@@ -67,4 +67,8 @@ optim_wrapper = dict(
         discriminators=dict(
             optimizer=dict(type='Adam', lr=0.0002, betas=(0.5, 0.999)))))
 
-custom_hooks = [dict(type='SkrGANSampleHook', interval=5000, num_samples=8)]
+# sample grids; a collapse check on 16 seeded samples (WARNING in the log)
+custom_hooks = [
+    dict(type='SkrGANSampleHook', interval=5000, num_samples=8),
+    dict(type='SampleDiversityHook', interval=5000, num_samples=16)
+]

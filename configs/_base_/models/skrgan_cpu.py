@@ -21,4 +21,8 @@ model = dict(
         generator=dict(num_down=6, base_channels=16),  # 64 -> 1
         discriminator=dict(base_channels=16)))
 
-custom_hooks = [dict(type='SkrGANSampleHook', interval=250, num_samples=8)]
+# sample grids; a collapse check on 16 seeded samples (WARNING in the log)
+custom_hooks = [
+    dict(type='SkrGANSampleHook', interval=250, num_samples=8),
+    dict(type='SampleDiversityHook', interval=250, num_samples=16)
+]

@@ -1,5 +1,9 @@
 from .class_frequency_hook import ClassFrequencyHook
 from .dist_consistency_hook import DistConsistencyHook
+from .sample_diversity_hook import SampleDiversityHook, sample_diversity
 from .skrgan_sample_hook import SkrGANSampleHook
 
-__all__ = ['SkrGANSampleHook', 'ClassFrequencyHook', 'DistConsistencyHook']
+__all__ = [
+    'SkrGANSampleHook', 'ClassFrequencyHook', 'DistConsistencyHook',
+    'SampleDiversityHook', 'sample_diversity'
+]
