@@ -260,7 +260,11 @@ def _dcgan_discriminator_init_weights(self) -> None:
     from mmengine.model import normal_init, update_init_info
     from torch.nn.modules.batchnorm import _BatchNorm
     if self.init_cfg is not None and self.init_cfg['type'] == 'Pretrained':
-        super(type(self), self).init_weights()
+        # BaseModule's loader; super(type(self), ...) would recurse forever
+        # in a subclass (e.g. ACGANDiscriminator)
+        from mmagic.models.editors.dcgan.dcgan_discriminator import \
+            DCGANDiscriminator
+        super(DCGANDiscriminator, self).init_weights()
         return
     for m in self.modules():
         name = m.__class__.__name__

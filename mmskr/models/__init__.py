@@ -1,8 +1,12 @@
-from .editors import (ProgressiveSketchGAN, SketchPGGANGenerator,
-                      SketchRenderer, SkrGAN)
+from .editors import (ACGAN, WGAN, ACGANDiscriminator, ACGANGenerator,
+                      FullResolutionPGGAN, ProgressiveSketchGAN,
+                      ScalableWGANGPDiscriminator, ScalableWGANGPGenerator,
+                      SketchPGGANGenerator, SketchRenderer, SkrGAN)
 from .utils import NonFiniteLossError, check_finite
 
 __all__ = [
     'ProgressiveSketchGAN', 'SketchPGGANGenerator', 'SketchRenderer',
-    'SkrGAN', 'NonFiniteLossError', 'check_finite'
+    'SkrGAN', 'NonFiniteLossError', 'check_finite', 'ACGAN',
+    'ACGANDiscriminator', 'ACGANGenerator', 'FullResolutionPGGAN', 'WGAN',
+    'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator'
 ]

@@ -1,6 +1,12 @@
+from .acgan import ACGAN, ACGANDiscriminator, ACGANGenerator
+from .pggan import FullResolutionPGGAN
 from .skrgan import (ProgressiveSketchGAN, SketchPGGANGenerator,
                      SketchRenderer, SkrGAN)
+from .wgan import WGAN
+from .wgan_gp import ScalableWGANGPDiscriminator, ScalableWGANGPGenerator
 
 __all__ = [
-    'ProgressiveSketchGAN', 'SketchPGGANGenerator', 'SketchRenderer', 'SkrGAN'
+    'ProgressiveSketchGAN', 'SketchPGGANGenerator', 'SketchRenderer', 'SkrGAN',
+    'ACGAN', 'ACGANDiscriminator', 'ACGANGenerator', 'FullResolutionPGGAN',
+    'WGAN', 'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator'
 ]

@@ -1,0 +1,9 @@
+# WGAN sized for a 2-core CPU: 64x64, the networks of
+# configs/_base_/models/dcgan_cpu.py (a quarter of mmagic's stock widths).
+# Same loss, clipping, n_critic and optimiser as configs/_base_/models/
+# wgan.py.
+_base_ = ['./wgan.py']
+
+model = dict(
+    generator=dict(output_scale=64, base_channels=256),
+    discriminator=dict(input_scale=64, base_channels=32))

@@ -1,0 +1,10 @@
+# ACGAN on chest X-ray (NORMAL/PNEUMONIA);
+# paper settings: 512x512x3 images, batch 16.
+_base_ = [
+    '../_base_/models/acgan.py', '../_base_/datasets/chestxray.py',
+    '../_base_/settings/paper_512px.py', '../_base_/default_runtime.py'
+]
+model = dict(num_classes=2)  # NORMAL/PNEUMONIA, as in the data set base
+train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader

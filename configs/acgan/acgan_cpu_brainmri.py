@@ -1,0 +1,10 @@
+# ACGAN on brain MRI (no/yes tumour);
+# CPU-sized: 64x64, narrow networks, 2000 iterations of batch 16.
+_base_ = [
+    '../_base_/models/acgan_cpu.py', '../_base_/datasets/brainmri.py',
+    '../_base_/settings/cpu_64px.py', '../_base_/default_runtime.py'
+]
+model = dict(num_classes=2)  # no/yes, as in the data set base
+train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader

@@ -1,0 +1,3 @@
+from .full_resolution_pggan import FullResolutionPGGAN
+
+__all__ = ['FullResolutionPGGAN']

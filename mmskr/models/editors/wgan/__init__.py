@@ -1,0 +1,3 @@
+from .wgan import WGAN
+
+__all__ = ['WGAN']

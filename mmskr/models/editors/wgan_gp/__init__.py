@@ -1,0 +1,4 @@
+from .scalable_wgangp_discriminator import ScalableWGANGPDiscriminator
+from .scalable_wgangp_generator import ScalableWGANGPGenerator
+
+__all__ = ['ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator']
