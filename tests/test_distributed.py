@@ -92,3 +92,16 @@ def test_skrgan_two_ranks_train_identically_and_resume(
     assert state['meta']['iter'] == 4
     assert state['state_dict']['sketch_gan.shown_nkimg'].item() == \
         pytest.approx(0.016)
+
+
+def test_pggan_baseline_two_ranks(fake_data_root, tmp_path):  # noqa: F811
+    config = _config(tmp_path, 'configs/pggan/pggan_cpu_lungct.py', '')
+    work = str(tmp_path / 'work')
+    _dist_train(config, work, fake_data_root, 2)
+    rows = _consistency(work)
+    assert [r['iter'] for r in rows] == [1, 2]
+    assert all(r['world_size'] == 2 and r['consistent'] for r in rows)
+    assert sorted(f for f in os.listdir(work)
+                  if f.endswith('.pth')) == ['iter_2.pth']
+    state = torch.load(osp.join(work, 'iter_2.pth'), map_location='cpu')
+    assert state['state_dict']['shown_nkimg'].item() == pytest.approx(0.008)
