@@ -135,13 +135,17 @@ def _avg(v):
 
 
 def leaderboard(results_dir: str) -> int:
-    """Print Table 1 from ``results_dir/results.jsonl``; train nothing."""
+    """Print Table 1 from ``results_dir/results.jsonl`` and re-render
+    ``table.md`` / ``table.csv`` from it; train nothing."""
     path = osp.join(results_dir, 'results.jsonl')
     results = table.load_results(path)
     if not results:
         print(f'no results in {path}: run benchmarks/compare.py without '
               '--leaderboard first', file=sys.stderr)
         return 1
+    for fmt, ext in (('markdown', 'md'), ('csv', 'csv')):
+        with open(osp.join(results_dir, f'table.{ext}'), 'w') as f:
+            f.write(table.render(results, fmt))
     print(table.render(results, 'text'))
     return 0
 
