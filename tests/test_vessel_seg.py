@@ -1,0 +1,285 @@
+"""Table 2 (vessel segmentation): metrics, FOV handling, data, end to end."""
+import json
+import os
+import os.path as osp
+import sys
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import mmskr  # noqa: F401  (registers mmagic workarounds first)
+from mmskr.segmentation import (estimate_fov, load_drive_pairs, masked_bce,
+                                masked_dice, pairs_from_samples,
+                                sketch_to_label, synthetic_pairs,
+                                vessel_metrics)
+from mmskr.segmentation.harness import stage_config, train_stage
+from mmskr.segmentation.presets import PRESETS
+from mmskr.segmentation.synthetic_pairs import draft_at_scale
+from mmskr.segmentation.transforms import (PackVesselInputs, RandomIntensity,
+                                           RandomPairedCrop, adjust_intensity)
+from mmskr.segmentation.vessel_data import load_pairs, save_pairs
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.join(REPO, 'benchmarks'))
+SKRGAN_CPU = osp.join(REPO, 'configs/skrgan/skrgan_cpu_fundus.py')
+
+# 2x3 example: the pixel at (1, 2) lies outside the FOV.
+PROBS = np.array([[0.9, 0.2, 0.6], [0.4, 0.8, 0.1]])
+LABELS = np.array([[1, 0, 0], [1, 1, 1]])
+FOV = np.array([[1, 1, 1], [1, 1, 0]])
+
+
+def test_metrics_match_hand_computed_values():
+    # inside the FOV: (p, y) = (.9,1) (.2,0) (.6,0) (.4,1) (.8,1); at 0.5:
+    # TP 2 (.9, .8), FN 1 (.4), FP 1 (.6), TN 1 (.2); the ROC ranks 5 of
+    # the 6 (vessel, background) pairs correctly (.4 < .6 is the miss)
+    m = vessel_metrics(PROBS, LABELS, FOV)
+    assert m['sen'] == pytest.approx(2 / 3)
+    assert m['acc'] == pytest.approx(3 / 5)
+    assert m['auc'] == pytest.approx(5 / 6)
+    assert m['spe'] == pytest.approx(1 / 2)
+    assert (m['fov_pixels'], m['vessel_pixels']) == (5, 3)
+    # all six pixels: the outside one is a missed vessel (p .1, y 1)
+    m = vessel_metrics(PROBS, LABELS, np.ones_like(FOV))
+    assert (m['sen'], m['acc']) == (pytest.approx(2 / 4), pytest.approx(3 / 6))
+    assert m['auc'] == pytest.approx(5 / 8)
+
+
+def test_fov_mask_excludes_outside_pixels():
+    ref = vessel_metrics(PROBS, LABELS, FOV)
+    for value, label in ((0.0, 0), (1.0, 1), (0.99, 0)):
+        probs, labels = PROBS.copy(), LABELS.copy()
+        probs[1, 2], labels[1, 2] = value, label
+        assert vessel_metrics(probs, labels, FOV) == ref
+
+
+def test_metrics_pool_images_of_any_size_and_check_inputs():
+    whole = vessel_metrics(PROBS, LABELS, FOV)
+    split = vessel_metrics([PROBS[:, :2], PROBS[:, 2:]],
+                           [LABELS[:, :2], LABELS[:, 2:]],
+                           [FOV[:, :2], FOV[:, 2:]])
+    assert split == pytest.approx(whole)
+    assert vessel_metrics(np.full((1, 2), 0.5), np.array([[1, 0]]),
+                          np.ones((1, 2)))['sen'] == 1.0  # >= threshold
+    with pytest.raises(ValueError, match='same shape'):
+        vessel_metrics(PROBS, LABELS[:, :2], FOV)
+    with pytest.raises(ValueError, match='binary'):
+        vessel_metrics(PROBS, LABELS * 255, FOV)
+    with pytest.raises(ValueError, match=r'\[0, 1\]'):
+        vessel_metrics(PROBS * 2, LABELS, FOV)
+    with pytest.raises(ValueError, match='both classes'):
+        vessel_metrics(PROBS, np.zeros_like(LABELS), FOV)
+
+
+def test_losses_ignore_pixels_outside_the_mask():
+    target = torch.tensor([[[[1., 0.], [0., 1.]]]])
+    mask = torch.tensor([[[[1., 1.], [1., 0.]]]])
+    logits = torch.zeros(1, 1, 2, 2)
+    assert float(masked_bce(logits, target, mask)) == pytest.approx(
+        np.log(2))
+    # Dice at p = 0.5: 1 - (2 * 0.5 + 1) / (1.5 + 1 + 1)
+    assert float(masked_dice(logits, target, mask)) == pytest.approx(
+        1 - 2 / 3.5)
+    other = logits.clone()
+    other[..., 1, 1] = -50.0  # confidently wrong, but outside the mask
+    assert float(masked_bce(other, target, mask)) == pytest.approx(np.log(2))
+    assert float(masked_dice(other, target, mask)) == pytest.approx(
+        1 - 2 / 3.5)
+
+
+def test_transforms_keep_image_and_labels_aligned():
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)
+    vessel = (img[..., :1] > 128).astype(np.uint8)
+    np.random.seed(0)
+    out = RandomPairedCrop(16)(dict(img=img, vessel=vessel,
+                                    fov=np.ones_like(vessel)))
+    left, top, w, h = out['crop_bbox']
+    assert out['img'].shape == (16, 16, 3) and (w, h) == (16, 16)
+    np.testing.assert_array_equal(out['img'], img[top:top + 16,
+                                                  left:left + 16])
+    np.testing.assert_array_equal(out['vessel'][..., 0],
+                                  (out['img'][..., 0] > 128))
+    np.testing.assert_array_equal(adjust_intensity(img), img)
+    same = RandomIntensity(brightness=0, contrast=0, gamma=0)(dict(img=img))
+    np.testing.assert_array_equal(same['img'], img)
+    assert adjust_intensity(img, brightness=1.5).mean() > img.mean()
+    packed = PackVesselInputs()(out)
+    assert packed['inputs'].shape == (3, 16, 16)
+    assert -1 <= float(packed['inputs'].min()) < float(
+        packed['inputs'].max()) <= 1
+    assert set(packed['data_samples']) == {'gt_vessel', 'fov'}
+    assert packed['data_samples']['gt_vessel'].shape == (1, 16, 16)
+    with pytest.raises(ValueError, match='crop_size'):
+        RandomPairedCrop(0)
+
+
+def _fundus(rng, h: int, w: int):
+    """A fake fundus photograph: orange disc, dark vessel lines, black
+    border. Returns (RGB image, vessel label 0/255, FOV mask 0/255)."""
+    fov = np.zeros((h, w), np.uint8)
+    cv2.circle(fov, (w // 2, h // 2), min(h, w) // 2 - 3, 255, -1)
+    vessel = np.zeros((h, w), np.uint8)
+    for _ in range(5):
+        p = rng.integers(0, min(h, w), 4)
+        cv2.line(vessel, (int(p[0]), int(p[1])), (int(p[2]), int(p[3])),
+                 255, 3)
+    vessel &= fov
+    img = np.zeros((h, w, 3), np.uint8)
+    img[fov > 0] = (200, 110, 60)
+    img[vessel > 0] = (120, 50, 30)
+    return img, vessel, fov
+
+
+@pytest.fixture(scope='module')
+def fake_drive(tmp_path_factory) -> str:
+    """DRIVE layout with 2 training and 2 test images of 76x80 px."""
+    root = tmp_path_factory.mktemp('DRIVE')
+    rng = np.random.default_rng(0)
+    for split, ids in (('training', (21, 22)), ('test', (1, 2))):
+        for sub in ('images', '1st_manual', 'mask'):
+            os.makedirs(root / split / sub)
+        for i in ids:
+            img, vessel, fov = _fundus(rng, 76, 80)
+            cv2.imwrite(str(root / split / 'images' / f'{i:02d}_{split}.tif'),
+                        img[..., ::-1])
+            Image.fromarray(vessel).save(
+                root / split / '1st_manual' / f'{i:02d}_manual1.gif')
+            Image.fromarray(fov).save(
+                root / split / 'mask' / f'{i:02d}_{split}_mask.gif')
+    return str(root)
+
+
+def test_drive_pairs_are_resized_binary_triples(fake_drive, tmp_path):
+    pairs = load_drive_pairs(fake_drive, 'test', 64)
+    assert pairs['img'].shape == (2, 64, 64, 3)
+    assert pairs['vessel'].shape == pairs['fov'].shape == (2, 64, 64)
+    assert set(np.unique(pairs['vessel'])) == {0, 1}
+    assert not (pairs['vessel'] & (1 - pairs['fov'])).any()
+    assert list(pairs['sample_id']) == ['01', '02']
+    save_pairs(str(tmp_path / 'p.npz'), pairs, dict(source='test'))
+    back, meta = load_pairs(str(tmp_path / 'p.npz'))
+    assert meta == dict(source='test')
+    np.testing.assert_array_equal(back['img'], pairs['img'])
+
+
+def test_sketch_label_drops_the_fov_rim():
+    img, vessel, fov = _fundus(np.random.default_rng(1), 64, 64)
+    # an edge sketch: the vessels plus the FOV rim
+    rim = cv2.morphologyEx(fov, cv2.MORPH_GRADIENT, np.ones((3, 3)))
+    sketch = np.maximum(vessel, rim)
+    est = estimate_fov(img, erode=2)
+    label = sketch_to_label(sketch, est)
+    assert set(np.unique(label)) == {0, 1}
+    assert not (label & (rim > 0)).any()
+    inner = cv2.erode(fov, np.ones((7, 7), np.uint8)) > 0
+    np.testing.assert_array_equal(label[inner], vessel[inner] > 0)
+    draft = draft_at_scale(img)  # drawn at 512 px, averaged back to 64
+    assert draft.shape == (64, 64) and draft.dtype == np.uint8
+    near = cv2.dilate(vessel, np.ones((5, 5), np.uint8)) > 0  # edges
+    assert draft[inner & near].mean() > 10 * draft[inner & ~near].mean()
+    pairs = pairs_from_samples(img.transpose(2, 0, 1)[None],
+                               sketch[None, None], 32)
+    assert pairs['img'].shape == (1, 32, 32, 3)
+    assert pairs['vessel'].shape == pairs['fov'].shape == (1, 32, 32)
+
+
+@pytest.fixture(scope='module')
+def untrained_skrgan(tmp_path_factory) -> str:
+    """An untrained CPU SkrGAN fundus checkpoint (weights only)."""
+    from mmskr.apis import init_model
+    model = init_model(SKRGAN_CPU, None, seed=0)
+    path = str(tmp_path_factory.mktemp('skrgan') / 'untrained.pth')
+    torch.save(dict(state_dict=model.state_dict(), meta={}), path)
+    return path
+
+
+def test_synthetic_pairs_are_seeded(untrained_skrgan):
+    from mmskr.apis import init_model
+    model = init_model(SKRGAN_CPU, untrained_skrgan)
+    a = synthetic_pairs(model, [0, 1, 2], 64, batch_size=2)
+    b = synthetic_pairs(model, [2], 64)
+    assert a['img'].shape == (3, 64, 64, 3)
+    assert a['vessel'].shape == (3, 64, 64)
+    assert list(a['sample_id']) == ['0', '1', '2']
+    np.testing.assert_array_equal(a['img'][2], b['img'][0])
+    np.testing.assert_array_equal(a['vessel'][2], b['vessel'][0])
+    assert not (a['vessel'] & (1 - a['fov'])).any()
+    drafts = synthetic_pairs(model, [0], 64, label_source='sketch_draft')
+    np.testing.assert_array_equal(drafts['img'][0], a['img'][0])
+    with pytest.raises(ValueError, match='label_source'):
+        synthetic_pairs(model, [0], 64, label_source='edges')
+
+
+def test_a_stage_is_reproducible_from_its_seed(fake_drive, tmp_path):
+    from mmskr.segmentation.harness import drive_file
+    preset = PRESETS['smoke']
+    pairs = drive_file(str(tmp_path / 'data'), fake_drive, 'training', 64)
+
+    def train(name: str) -> dict:
+        cfg = stage_config(preset, pairs, str(tmp_path / name / 'finetune'),
+                           seed=3, iters=2)
+        return train_stage(cfg, name)
+
+    weights = []
+    for name in ('a', 'b'):
+        out = train(name)
+        assert out['reused'] is False and osp.isfile(out['checkpoint'])
+        weights.append(torch.load(out['checkpoint'],
+                                  weights_only=False)['state_dict'])
+    for key, value in weights[0].items():
+        assert torch.equal(value, weights[1][key]), key
+    assert train('a')['reused'] is True
+    stamp = osp.getmtime(pairs) + 10  # the pairs were drawn again
+    os.utime(pairs, (stamp, stamp))
+    assert train('a')['reused'] is False
+
+
+def test_vessel_seg_runs_end_to_end_and_reuses(fake_drive, untrained_skrgan,
+                                               tmp_path, capsys):
+    import vessel_seg
+    work, results = tmp_path / 'work', tmp_path / 'results'
+    argv = [
+        '--preset', 'smoke', '--drive', fake_drive, '--skrgan',
+        untrained_skrgan, '--other-gan', untrained_skrgan, '--other-config',
+        SKRGAN_CPU, '--work-dir', str(work), '--results-dir', str(results)
+    ]
+    assert vessel_seg.main(argv) == 0
+    out = capsys.readouterr().out
+    assert 'Table 2' in out and '0.8464' in out and '0.9705' in out
+    with open(results / 'results.jsonl') as f:
+        rows = [json.loads(line) for line in f]
+    assert [(r['arm'], r['seed']) for r in rows] == [('none', 0),
+                                                     ('skrgan', 0),
+                                                     ('other', 0)]
+    for row in rows:
+        for grid in ('metrics', 'metrics_work'):
+            assert set(row[grid]) >= {'sen', 'acc', 'auc'}
+            assert all(0 <= row[grid][k] <= 1 for k in ('sen', 'acc', 'auc'))
+        # 2 test images of 76x80 px, FOV pixels only
+        assert 0 < row['metrics']['fov_pixels'] < 2 * 76 * 80
+        assert row['iters']['finetune'] == 2
+    assert rows[0]['iters']['pretrain'] == 0 and rows[0]['source'] is None
+    assert rows[1]['source']['label_source'] == 'model'
+    assert rows[2]['source']['label_source'] == 'sketch_draft'
+    seed_dir = work / 'smoke' / 'skrgan' / 'seed0'
+    stage = json.loads((seed_dir / 'finetune' / 'stage.json').read_text())
+    assert stage['key']['load_from'] == str(seed_dir / 'pretrain' /
+                                            'iter_2.pth')
+    assert (results / 'pairs.png').is_file()
+    table = (results / 'table.md').read_text()
+    assert '| none' in table and 'reported' in table
+    ckpt = seed_dir / 'finetune' / 'iter_2.pth'
+    stamp = ckpt.stat().st_mtime
+    # a second run reuses every stage and evaluation: no new rows
+    assert vessel_seg.main(argv) == 0
+    assert ckpt.stat().st_mtime == stamp
+    with open(results / 'results.jsonl') as f:
+        assert len(f.readlines()) == 3
+    capsys.readouterr()
+    assert vessel_seg.main(['--leaderboard', '--results-dir',
+                            str(results)]) == 0
+    assert 'SkrGAN images + their sketches' in capsys.readouterr().out
