@@ -4,6 +4,7 @@ _base_ = [
     '../_base_/models/skrgan.py', '../_base_/datasets/brainmri.py',
     '../_base_/settings/paper_512px.py', '../_base_/default_runtime.py'
 ]
-train_dataloader = dict(dataset=dict(pipeline={{_base_.sketch_train_pipeline}}))
+train_dataloader = dict(
+    dataset=dict(pipeline={{_base_.sketch_train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader
