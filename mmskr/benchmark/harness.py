@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from ..apis import load_real_images
-from ..utils import save_png, tile
+from ..utils import append_json_line, save_png, tile
 from . import table
 from .cells import (CellError, cell_dir, evaluate_cell, machine, now,
                     read_json, train_cell, write_json)
@@ -39,12 +39,6 @@ def with_num_fake(preset: Preset, num_fake: int) -> Preset:
 
 def _log(msg: str) -> None:
     print(f'[compare] {msg}', file=sys.stderr, flush=True)
-
-
-def _append_row(path: str, row: dict) -> None:
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'a') as f:
-        f.write(json.dumps(row) + '\n')
 
 
 def _real(repo: str, modality: str, preset: Preset,
@@ -116,7 +110,7 @@ def run(repo: str,
             np.save(osp.join(work, 'eval_samples.npy'),
                     out['fake'][:GRID_IMAGES])
             write_json(eval_file, row)
-            _append_row(results_file, row)
+            append_json_line(results_file, row)
             _log(f'{name}: SWD {_avg(metrics.get("swd"))}, MS-SSIM '
                  f'{metrics.get("ms_ssim")}')
         except (CellError, FileNotFoundError, ValueError) as e:

@@ -8,11 +8,11 @@ import csv
 import io
 import json
 import math
-import os.path as osp
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from tabulate import tabulate
 
+from ..utils.json_lines import newest_json_lines
 from .presets import METHOD_NAMES, METHODS, MODALITIES, MODALITY_NAMES
 from .reported import REPORTED, REPORTED_SOURCE
 
@@ -48,20 +48,7 @@ def load_results(path: str) -> Dict[Tuple[str, str], dict]:
     Raises:
         ValueError: a line is not JSON (the file and line are named).
     """
-    rows: Dict[Tuple[str, str], dict] = {}
-    if not osp.isfile(path):
-        return rows
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f'{path}:{n}: not a JSON line ({e}); fix or '
-                                 'delete the line and re-render') from e
-            rows[(row['method'], row['modality'])] = row
-    return rows
+    return newest_json_lines(path, lambda r: (r['method'], r['modality']))
 
 
 def _value(row: Optional[dict], key: str) -> Optional[float]:

@@ -34,7 +34,7 @@ import torch
 from ..apis import init_model
 from ..benchmark.cells import machine, now, read_json, write_json
 from ..engine.runner_utils import is_complete_checkpoint
-from ..utils import save_png, tile
+from ..utils import append_json_line, save_png, tile
 from . import table
 from .presets import ARM_NAMES, SegPreset
 from .synthetic_pairs import DRAFT_SIZE, synthetic_pairs
@@ -115,12 +115,6 @@ class _AppendLog:
 
     def flush(self) -> None:
         pass
-
-
-def _append_row(path: str, row: dict) -> None:
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path, 'a') as f:
-        f.write(json.dumps(row) + '\n')
 
 
 def _cached_pairs(path: str, meta: dict, make) -> str:
@@ -445,7 +439,7 @@ def run(preset: SegPreset,
                 _log(f'{arm}/seed{seed}: FAILED: {e}')
                 continue
             if table.load_results(results_file).get((arm, seed)) != row:
-                _append_row(results_file, row)
+                append_json_line(results_file, row)
     results = table.load_results(results_file)
     os.makedirs(results_dir, exist_ok=True)
     with open(osp.join(results_dir, 'table.md'), 'w') as f:

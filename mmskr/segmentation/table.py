@@ -6,12 +6,12 @@ seeds as mean +- sample standard deviation. The paper's values are shown on
 their own rows, labelled ``reported``.
 """
 import json
-import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 from tabulate import tabulate
 
+from ..utils.json_lines import newest_json_lines
 from .presets import ARM_NAMES, ARMS
 from .vessel_metrics import METRIC_KEYS
 
@@ -41,20 +41,7 @@ def load_results(path: str) -> Results:
     Raises:
         ValueError: a line is not JSON (the file and line are named).
     """
-    rows: Results = {}
-    if not osp.isfile(path):
-        return rows
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f'{path}:{n}: not a JSON line ({e}); fix or '
-                                 'delete the line and re-render') from e
-            rows[(row['arm'], int(row['seed']))] = row
-    return rows
+    return newest_json_lines(path, lambda r: (r['arm'], int(r['seed'])))
 
 
 def _std(values: List[float]) -> Optional[float]:
