@@ -1,29 +1,12 @@
 # Brain MRI (Kaggle tumour detection set): class folders no/yes (labels
 # 0/1), mixed sizes and modes (L/RGB/RGBA/P, PNG named .jpg, spaces in
 # names).
-# The data set only: the pipelines, image size and budget come from a
-# settings base (configs/_base_/settings/), which leaf configs plug in with
-# dataset.pipeline={{_base_.train_pipeline}}. Batch 16 as in the paper.
-_base_ = ['../data_root.py']
+# The data set only (loaders in medical_images.py).
+_base_ = ['./medical_images.py']
 
-batch_size = 16
-dataset = dict(
-    type='MedicalImageDataset',
-    data_root={{_base_.data_root}},
+images = dict(
     data_prefix=dict(gt='BRAIN_MRI/brain_tumor_dataset'),
-    classes=['no', 'yes'],
-    min_images=batch_size)
-
-train_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dataset)
-val_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(dataset, min_images=1))
+    classes=['no', 'yes'])
+train_dataloader = dict(dataset=images)
+val_dataloader = dict(dataset=images)
 test_dataloader = val_dataloader

@@ -1,27 +1,10 @@
 # Colour fundus: DRIVE training images (20 RGB TIFF, 565x584). Any folder of
 # fundus images works: override data_prefix.
-# The data set only: the pipelines, image size and budget come from a
-# settings base (configs/_base_/settings/), which leaf configs plug in with
-# dataset.pipeline={{_base_.train_pipeline}}. Batch 16 as in the paper.
-_base_ = ['../data_root.py']
+# The data set only (loaders in medical_images.py).
+_base_ = ['./medical_images.py']
 
-batch_size = 16
-dataset = dict(
-    type='MedicalImageDataset',
-    data_root={{_base_.data_root}},
-    data_prefix=dict(gt='DRIVE/training/images'),
-    min_images=batch_size)
-
-train_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dataset)
-val_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(dataset, min_images=1))
+images = dict(
+    data_prefix=dict(gt='DRIVE/training/images'))
+train_dataloader = dict(dataset=images)
+val_dataloader = dict(dataset=images)
 test_dataloader = val_dataloader
