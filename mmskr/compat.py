@@ -48,6 +48,16 @@ Workarounds:
    the gloo backend. Without CUDA the patched versions skip ``set_device``
    and replace the ``nccl`` backend (the configs' default) by ``gloo``; with
    CUDA they call the originals unchanged.
+7. Dumped progressive configs do not rebuild: mmengine 0.10.7's
+   ``Config.pretty_text`` (used by ``Config.dump``, i.e. the config copy the
+   Runner writes into every work dir) sorts dict keys as strings, so
+   ``nkimgs_per_scale={'4': .., '8': .., '16': ..}`` is written as
+   ``{'16', '32', '4', '64', '8'}`` and mmagic 1.2.0's
+   ``ProgressiveGrowingGAN.__init__`` asserts that the scales come in
+   ascending dict order (``assert k[0] > self.scales[-1][0]``): the work
+   dir's config of any PGGAN/SkrGAN run fails to build (tools/sample.py,
+   ``init_model``). The patched ``__init__`` orders ``nkimgs_per_scale`` by
+   scale before mmagic's; a config whose scales are ascending is unchanged.
 """
 import importlib.machinery
 import pickle
@@ -425,12 +435,50 @@ def cpu_distributed_init() -> bool:
 
 
 # --------------------------------------------------------------------------
+# 7. dumped configs of progressive GANs (sorted nkimgs_per_scale keys)
+# --------------------------------------------------------------------------
+def _scale_of(key) -> int:
+    return int(str(key).split('x')[0])
+
+
+def ordered_nkimgs_per_scale(nkimgs_per_scale: dict) -> dict:
+    """``nkimgs_per_scale`` with its scales ascending ('4', '8', ..., '64').
+
+    Args:
+        nkimgs_per_scale (dict): ``{'4': kimg, '8': kimg, ...}`` in any
+            order (keys ``'S'`` or ``'SxS'``, as mmagic accepts).
+
+    Returns:
+        dict: The same items ordered by scale.
+    """
+    return dict(sorted(nkimgs_per_scale.items(),
+                       key=lambda kv: _scale_of(kv[0])))
+
+
+def _pggan_init_ordered(self, generator, discriminator, data_preprocessor,
+                        nkimgs_per_scale, *args, **kwargs):
+    ORIGINALS['ProgressiveGrowingGAN.__init__'](
+        self, generator, discriminator, data_preprocessor,
+        ordered_nkimgs_per_scale(nkimgs_per_scale), *args, **kwargs)
+
+
+def order_progressive_scales() -> bool:
+    """Let a dumped (key-sorted) PGGAN/SkrGAN config build again."""
+    from mmagic.models.editors.pggan import ProgressiveGrowingGAN
+    ORIGINALS.setdefault('ProgressiveGrowingGAN.__init__',
+                         ProgressiveGrowingGAN.__init__)
+    ProgressiveGrowingGAN.__init__ = _pggan_init_ordered
+    return True
+
+
+# --------------------------------------------------------------------------
 _EARLY: List[Callable[[], bool]] = [
     patch_numpy_bool8, install_mmcv_ext_placeholder,
     register_safe_checkpoint_globals
 ]
 _LATE: List[Callable[[], bool]] = [
-    fix_init_info, atomic_checkpoint_writes, cpu_distributed_init
+    fix_init_info, atomic_checkpoint_writes, cpu_distributed_init,
+    order_progressive_scales
 ]
 
 

@@ -24,7 +24,8 @@ def test_all_workarounds_applied_on_import():
     assert compat.applied() == [
         'patch_numpy_bool8', 'install_mmcv_ext_placeholder',
         'register_safe_checkpoint_globals', 'fix_init_info',
-        'atomic_checkpoint_writes', 'cpu_distributed_init'
+        'atomic_checkpoint_writes', 'cpu_distributed_init',
+        'order_progressive_scales'
     ]
 
 
@@ -260,3 +261,47 @@ def test_dist_init_on_cpu_uses_gloo(monkeypatch):
     finally:
         if torch.distributed.is_initialized():
             torch.distributed.destroy_process_group()
+
+
+# 7. dumped progressive configs ------------------------------------------------
+
+
+def _dumped_pggan_cfg(tmp_path):
+    """The CPU PGGAN config after a Config.dump round trip, as in work dirs."""
+    from mmengine import Config
+    cfg = Config.fromfile('configs/pggan/pggan_cpu_lungct.py')
+    cfg.dump(str(tmp_path / 'dumped.py'))
+    return Config.fromfile(str(tmp_path / 'dumped.py'))
+
+
+def test_config_dump_sorts_scales_as_strings(tmp_path):
+    keys = list(_dumped_pggan_cfg(tmp_path).model.nkimgs_per_scale)
+    assert keys == ['16', '32', '4', '64', '8']  # mmengine's pretty_text
+
+
+def test_upstream_pggan_rejects_dumped_config(tmp_path):
+    from mmagic.models.editors.pggan import ProgressiveGrowingGAN
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmagic')
+    model = _dumped_pggan_cfg(tmp_path).model
+    model.pop('type')
+    obj = ProgressiveGrowingGAN.__new__(ProgressiveGrowingGAN)
+    with pytest.raises(AssertionError):
+        compat.ORIGINALS['ProgressiveGrowingGAN.__init__'](obj, **model)
+
+
+def test_dumped_progressive_configs_build(tmp_path):
+    from mmagic.registry import MODELS
+    from mmengine import Config
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmagic')
+    for path in ('configs/pggan/pggan_cpu_lungct.py',
+                 'configs/skrgan/skrgan_cpu_lungct.py'):
+        cfg = Config.fromfile(path)
+        cfg.dump(str(tmp_path / 'dumped.py'))
+        dumped = Config.fromfile(str(tmp_path / 'dumped.py'))
+        model = MODELS.build(dumped.model)
+        gan = getattr(model, 'sketch_gan', model)
+        assert [s[0] for s in gan.scales] == [4, 8, 16, 32, 64]
+        assert compat.ordered_nkimgs_per_scale(
+            {'64': 1, '8': 2, '4x4': 3}) == {'4x4': 3, '8': 2, '64': 1}
