@@ -19,7 +19,8 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from mmskr.engine.runner_utils import find_resumable_checkpoint
+from mmskr.engine.runner_utils import (amp_optim_wrapper_cfg,
+                                       find_resumable_checkpoint)
 from mmskr.utils.config_check import validate_config
 
 
@@ -79,21 +80,7 @@ def build_config(args) -> Config:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
-        wrapper = cfg.optim_wrapper
-        if wrapper.get('constructor') in ('SkrGANOptimWrapperConstructor', ):
-            for part in ('sketch', 'render'):
-                for sub in wrapper[part].values():
-                    if isinstance(sub, dict) and 'optimizer' in sub:
-                        sub['type'] = 'AmpOptimWrapper'
-                        sub['loss_scale'] = 'dynamic'
-        elif 'constructor' in wrapper:
-            for sub in wrapper.values():
-                if isinstance(sub, dict) and 'optimizer' in sub:
-                    sub['type'] = 'AmpOptimWrapper'
-                    sub['loss_scale'] = 'dynamic'
-        else:
-            wrapper.type = 'AmpOptimWrapper'
-            wrapper.loss_scale = 'dynamic'
+        cfg.optim_wrapper = amp_optim_wrapper_cfg(cfg.optim_wrapper)
     if args.launcher != 'none' and not torch.cuda.is_available():
         # mmengine's Runner.wrap_model passes device_ids=[LOCAL_RANK] to
         # DDP, which only modules on a GPU accept: CPU modules need None

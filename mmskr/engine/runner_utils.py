@@ -4,7 +4,10 @@ import glob
 import os.path as osp
 import re
 import zipfile
+from copy import deepcopy
 from typing import Optional
+
+from mmengine.config import ConfigDict
 
 _CKPT_RE = re.compile(r'(iter|epoch)_(\d+)\.pth$')
 
@@ -111,3 +114,38 @@ def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
         if is_complete_checkpoint(path):
             return path
     return None
+
+
+def amp_optim_wrapper_cfg(optim_wrapper: ConfigDict,
+                          dtype: Optional[str] = None) -> ConfigDict:
+    """Every optimiser wrapper of a (multi-wrapper) config as AMP wrapper.
+
+    Args:
+        optim_wrapper (ConfigDict): ``cfg.optim_wrapper`` of a GAN config:
+            a constructor with one sub-dict per network, or SkrGAN's
+            ``sketch``/``render`` groups of them.
+        dtype (str, optional): ``'float16'`` or ``'bfloat16'``; None keeps
+            ``AmpOptimWrapper``'s default (float16).
+
+    Returns:
+        ConfigDict: A copy with ``type='AmpOptimWrapper'`` and a dynamic loss
+        scale on every wrapper that has an ``optimizer``.
+    """
+    wrapper = deepcopy(optim_wrapper)
+
+    def convert(group: dict) -> None:
+        for sub in group.values():
+            if isinstance(sub, dict) and 'optimizer' in sub:
+                sub['type'] = 'AmpOptimWrapper'
+                sub['loss_scale'] = 'dynamic'
+                if dtype is not None:
+                    sub['dtype'] = dtype
+
+    if 'optimizer' in wrapper:  # a single wrapper
+        convert({'w': wrapper})
+    elif wrapper.get('constructor') == 'SkrGANOptimWrapperConstructor':
+        for part in ('sketch', 'render'):
+            convert(wrapper[part])
+    else:
+        convert(wrapper)
+    return wrapper

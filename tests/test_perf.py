@@ -1,0 +1,142 @@
+"""benchmarks/perf.py and mmskr.benchmark.perf: sizing, stage comparison,
+loader and metric timing on generated images (tiny sizes, a few steps)."""
+import importlib.util
+import json
+import os
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmskr.benchmark import perf
+from mmskr.engine.runner_utils import amp_optim_wrapper_cfg
+from test_skrgan import fake_data_root  # noqa: F401  (fixture)
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+METHODS = ('skrgan', 'dcgan', 'acgan', 'wgan', 'wgangp', 'pggan')
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        'perf_cli', osp.join(ROOT, 'benchmarks', 'perf.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture
+def data_root(fake_data_root, monkeypatch):  # noqa: F811
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    return fake_data_root
+
+
+@pytest.mark.parametrize('method', METHODS)
+def test_model_cfg_at_size_generates_that_size(method):
+    cfg = Config.fromfile(f'configs/{method}/{method}_cpu_lungct.py')
+    model_cfg = perf.model_cfg_at_size(cfg.model, 32)
+    model, _ = perf.build_model_and_optim(model_cfg, cfg.optim_wrapper)
+    perf.finish_progressive_schedule(model) if hasattr(
+        getattr(model, 'sketch_gan', model), 'cum_nkimgs') else None
+    model.eval()
+    with torch.no_grad():
+        out = model(dict(num_batches=2, sample_model='orig'))
+    assert tuple(out[0].fake_img.shape) == (3, 32, 32)
+
+
+def test_model_cfg_at_size_refuses_bad_sizes():
+    cfg = Config.fromfile('configs/dcgan/dcgan_cpu_lungct.py')
+    with pytest.raises(ValueError, match='power of two'):
+        perf.model_cfg_at_size(cfg.model, 48)
+
+
+def test_progressive_sizes_extend_the_schedule():
+    cfg = Config.fromfile('configs/skrgan/skrgan_cpu_lungct.py')
+    m = perf.model_cfg_at_size(cfg.model, 128)
+    assert list(m.sketch_gan.nkimgs_per_scale) == [
+        '4', '8', '16', '32', '64', '128']
+    assert m.sketch_gan.nkimgs_per_scale['128'] == \
+        cfg.model.sketch_gan.nkimgs_per_scale['64']
+    assert m.renderer.generator.num_down == 7
+    small = perf.model_cfg_at_size(cfg.model, 16)
+    assert list(small.sketch_gan.nkimgs_per_scale) == ['4', '8', '16']
+
+
+def test_finish_progressive_schedule_trains_last_stage(data_root):
+    cfg = Config.fromfile('configs/skrgan/skrgan_cpu_lungct.py')
+    model_cfg = perf.model_cfg_at_size(cfg.model, 32)
+    model, optim = perf.build_model_and_optim(model_cfg, cfg.optim_wrapper)
+    perf.finish_progressive_schedule(model)
+    real = perf.real_batch(cfg, 32, batch_size=4)
+    assert real['gt_img'].shape == (4, 3, 32, 32)
+    assert real['gt_sketch'].shape == (4, 1, 32, 32)
+    data = perf.samples_data(**real)
+    logs = model.train_step(data, optim)
+    assert logs['curr_scale'] == 32 and logs['transition_weight'] == 1.
+
+
+def test_amp_optim_wrapper_cfg_converts_every_wrapper():
+    for path, n in (('configs/skrgan/skrgan_cpu_lungct.py', 4),
+                    ('configs/dcgan/dcgan_cpu_lungct.py', 2)):
+        cfg = Config.fromfile(path)
+        amp = amp_optim_wrapper_cfg(cfg.optim_wrapper, 'bfloat16')
+        text = json.dumps(amp.to_dict() if hasattr(amp, 'to_dict') else amp)
+        assert text.count('AmpOptimWrapper') == n
+        assert text.count('bfloat16') == n
+        assert 'AmpOptimWrapper' not in json.dumps(cfg.optim_wrapper)
+    single = amp_optim_wrapper_cfg(
+        dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3)))
+    assert single['type'] == 'AmpOptimWrapper'
+
+
+def test_cells_measure_steps_stages_loader_and_metrics(data_root):
+    bench = _bench()
+    base = dict(device='cpu', batch=4, warmup=1, blocks=2, threads=1)
+    cfg = bench.config_for('skrgan', 'cpu', 'lungct')
+    train = bench.cell_train(dict(base, method='wgan', size=16,
+                                  config=bench.config_for(
+                                      'wgan', 'cpu', 'lungct')))
+    assert train['images_per_s'] == pytest.approx(
+        4 / train['seconds_per_iter'])
+    assert len(train['seconds_per_iter_all']) == 2
+    assert train['peak_mem_mib'] > 100 and train['params_m'] > 0
+    acgan = bench.cell_train(dict(base, method='acgan', size=16,
+                                  config=bench.config_for(
+                                      'acgan', 'cpu', 'lungct')))
+    assert acgan['seconds_per_iter'] > 0
+    stages = bench.cell_stages(dict(base, size=32, config=cfg, rounds=1))
+    assert set(stages['seconds_per_iter']) == {
+        'skrgan_sketch', 'mmagic_pggan', 'skrgan_render', 'mmagic_pix2pix'}
+    assert stages['sketch_ratio'] == pytest.approx(
+        stages['seconds_per_iter']['skrgan_sketch'] /
+        stages['seconds_per_iter']['mmagic_pggan'])
+    data = bench.cell_data(dict(base, size=16, batches=2, config=cfg,
+                                num_workers=0))
+    assert data['images_per_s'] > 0 and data['num_workers'] == 0
+    ev = bench.cell_eval(dict(base, num_fake=6, config=cfg))
+    assert ev['num_fake'] == 6 and ev['num_real'] == 8
+    assert ev['swd_seconds'] > 0 and ev['ms_ssim_seconds'] > 0
+    if ev['fid_kid_seconds'] is None:
+        assert 'n/a' in ev['fid_note']
+    amp = bench.cell_amp(dict(base, method='dcgan', size=16,
+                              config=bench.config_for(
+                                  'dcgan', 'cpu', 'lungct')))
+    if not torch.cuda.is_available():
+        assert 'GPU' in amp['skipped']
+
+
+def test_main_writes_json_lines_and_markdown(data_root, tmp_path):
+    bench = _bench()
+    out = tmp_path / 'res'
+    rc = bench.main(['--data-root', data_root, '--parts', 'train', 'eval',
+                     '--methods', 'dcgan', '--sizes', '16', '--batch', '4',
+                     '--blocks', '1', '--warmup', '1', '--num-fake', '4',
+                     '--threads', '1', '--out', str(out)])
+    assert rc == 0
+    rows = [json.loads(x) for x in open(out / 'perf_cpu.jsonl')]
+    assert [r['part'] for r in rows] == ['train', 'eval']
+    assert rows[0]['result']['images_per_s'] > 0, rows[0]
+    assert rows[0]['machine']['cpu_count'] == os.cpu_count()
+    md = open(out / 'perf_cpu.md').read()
+    assert '| dcgan' in md and 'Metric cost' in md
+    assert 'python benchmarks/perf.py' in md
