@@ -13,6 +13,8 @@ import torch.nn.functional as F
 from test_skrgan import fake_data_root  # noqa: F401  (registers the fixture)
 from test_skrgan import _scalars, _tiny_options
 
+from mmskr.datasets.transforms import flat_pipeline
+
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 METHODS = ('dcgan', 'wgan', 'wgangp', 'pggan', 'acgan')
 MODALITIES = ('fundus', 'chestxray', 'lungct', 'brainmri')
@@ -101,9 +103,10 @@ def test_config_builds_and_differs_from_skrgan_only_in_the_method(
     # data, image size, budget and metrics are SkrGAN's
     assert cfg.train_dataloader.batch_size == 16
     assert cfg.train_dataloader.dataset.pipeline == skr.val_pipeline
-    assert [t['type'] for t in cfg.train_dataloader.dataset.pipeline
+    steps = flat_pipeline(cfg.train_dataloader.dataset.pipeline)
+    assert [t['type'] for t in steps
             ] == ['LoadMedicalImage', 'Resize', 'PackInputs']
-    assert cfg.train_dataloader.dataset.pipeline[1].scale == (size, size)
+    assert steps[1].scale == (size, size)
     for key in ('train_cfg', 'val_cfg', 'test_cfg', 'val_evaluator',
                 'test_evaluator', 'val_dataloader', 'test_dataloader',
                 'default_hooks', 'randomness'):

@@ -399,3 +399,77 @@ def test_data_root_default_without_env(monkeypatch):
     monkeypatch.delenv('MMSKR_DATA_ROOT', raising=False)
     cfg = Config.fromfile(osp.join(BASE_DATASETS, 'fundus.py'))
     assert cfg.train_dataloader.dataset.data_root == 'data'
+
+
+# ------------------------------------------------------------ caching
+
+
+def _sketch_pipeline(cached: bool, max_items=None):
+    head = [
+        dict(type='LoadMedicalImage', key='gt', channels=3),
+        dict(type='SketchDraft', key='gt', sketch_key='gt_sketch'),
+        dict(type='Resize', keys=['gt', 'gt_sketch'], scale=(8, 8),
+             keep_ratio=False, interpolation='area'),
+    ]
+    if cached:
+        head = [dict(type='CachedTransforms', transforms=head,
+                     max_items=max_items)]
+    return head + [dict(type='PackInputs', data_keys=['gt_sketch'])]
+
+
+def _pack(sample):
+    return (sample['data_samples'].gt_img.numpy(),
+            sample['data_samples'].gt_sketch.numpy())
+
+
+def test_cached_transforms_bitwise_equal_and_skip_disk(flat, mmagic_scope,
+                                                       monkeypatch):
+    kw = dict(type='MedicalImageDataset', data_root=str(flat))
+    plain = DATASETS.build(dict(kw, pipeline=_sketch_pipeline(False)))
+    cached = DATASETS.build(dict(kw, pipeline=_sketch_pipeline(True)))
+    wrapper = cached.pipeline.transforms[0]
+    first = [_pack(cached[i]) for i in range(len(cached))]
+    assert (wrapper.misses, wrapper.hits) == (4, 0)
+    # second epoch: nothing is read from disk
+    import mmskr.datasets.transforms.load_medical_image as lmi
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError('read from disk on a cache hit')
+
+    monkeypatch.setattr(lmi.LoadMedicalImage, 'transform', no_disk)
+    second = [_pack(cached[i]) for i in range(len(cached))]
+    assert (wrapper.misses, wrapper.hits) == (4, 4)
+    monkeypatch.undo()
+    for a, b, c in zip(first, second, [_pack(plain[i])
+                                       for i in range(len(plain))]):
+        for x, y, z in zip(a, b, c):
+            np.testing.assert_array_equal(x, y)
+            np.testing.assert_array_equal(x, z)
+    # a batch changed in place downstream does not change the cache
+    s = cached[0]
+    s['data_samples'].gt_img.fill_(0)
+    np.testing.assert_array_equal(_pack(cached[0])[1], first[0][1])
+
+
+def test_cached_transforms_lru_and_errors(flat, tmp_path, mmagic_scope):
+    ds = DATASETS.build(dict(type='MedicalImageDataset', data_root=str(flat),
+                             pipeline=_sketch_pipeline(True, max_items=2)))
+    wrapper = ds.pipeline.transforms[0]
+    for i in (0, 1, 2, 0):
+        ds[i]
+    assert len(wrapper._cache) == 2 and wrapper.misses == 4  # 0 was evicted
+    # a file that fails is not cached: it fails each time, naming the file
+    bad = tmp_path / 'bad'
+    _write(bad / 'a.png')
+    _write(bad / 'b.png', seed=1)
+    ds = DATASETS.build(dict(type='MedicalImageDataset', data_root=str(bad),
+                             check_files='none',
+                             pipeline=_sketch_pipeline(True)))
+    _truncate(bad / 'b.png')
+    for _ in range(2):
+        with pytest.raises(Exception, match='b.png'):
+            ds[1]
+    assert len(ds.pipeline.transforms[0]._cache) == 0
+    with pytest.raises(ValueError, match='max_items'):
+        TRANSFORMS.build(dict(type='CachedTransforms', transforms=[],
+                              max_items=0))

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 import torch
 
+from mmskr.datasets.transforms import flat_pipeline
+
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CPU_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/skrgan/*_cpu_*.py')))
 ALL_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/skrgan/*.py')))
@@ -146,10 +148,11 @@ def test_every_config_builds(config, fake_data_root, monkeypatch,
     assert cfg.model.sketch_gan.generator.out_scale == size
     assert list(cfg.model.sketch_gan.nkimgs_per_scale)[-1] == str(size)
     assert cfg.train_dataloader.batch_size == 16  # paper
-    steps = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
+    flat = flat_pipeline(cfg.train_dataloader.dataset.pipeline)
+    steps = [t['type'] for t in flat]
     # the sketch is drawn at full resolution, then resized with the image
     assert steps == ['LoadMedicalImage', 'SketchDraft', 'Resize', 'PackInputs']
-    assert cfg.train_dataloader.dataset.pipeline[2].scale == (size, size)
+    assert flat[2].scale == (size, size)
     assert cfg.val_evaluator.metrics[-1].image_shape == (3, size, size)
     assert [m.type for m in cfg.val_evaluator.metrics[:3]] == [
         'PGGANSWD', 'MSSSIMDiversity', 'CleanFID']

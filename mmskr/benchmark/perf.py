@@ -99,8 +99,9 @@ def model_cfg_at_size(model: ConfigDict, size: int) -> ConfigDict:
 
 def pipeline_at_size(pipeline: List[dict], size: int) -> List[dict]:
     """The pipeline with every ``Resize`` set to ``size`` x ``size``."""
+    from ..datasets.transforms.cached import flat_pipeline
     out = deepcopy(pipeline)
-    for step in out:
+    for step in flat_pipeline(out):
         if step.get('type') == 'Resize':
             step['scale'] = (size, size)
     return out

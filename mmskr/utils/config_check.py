@@ -63,7 +63,8 @@ def check_model_types(cfg: Config) -> None:
 def _train_image_size(cfg: Config) -> Optional[Tuple[int, int]]:
     """(width, height) of the training pipeline's ``Resize``, or None."""
     dataset = (cfg.get('train_dataloader') or {}).get('dataset') or {}
-    for step in dataset.get('pipeline') or ():
+    from ..datasets.transforms.cached import flat_pipeline
+    for step in flat_pipeline(dataset.get('pipeline')):
         if isinstance(step, dict) and step.get('type') == 'Resize' and \
                 not step.get('keep_ratio', False):
             scale = step.get('scale')

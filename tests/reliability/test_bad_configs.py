@@ -49,7 +49,7 @@ def test_unknown_model_type(train_fails, option, path):
      r"image sizes, each twice the previous.*'24'"),
     ('model.sketch_gan.generator.out_scale=128',
      r'ends at 64 px but model\.sketch_gan\.generator\.out_scale=128'),
-    ('train_dataloader.dataset.pipeline.2.scale=(32,32)',
+    ('train_dataloader.dataset.pipeline.0.transforms.2.scale=(32,32)',
      'ends at 64 px but the training pipeline resizes images to 32x32'),
 ])
 def test_wrong_resolution_for_the_progressive_schedule(train_fails, option,
