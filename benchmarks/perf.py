@@ -172,21 +172,29 @@ def cell_data(cell: dict) -> dict:
     loader_cfg.dataset.min_images = cell['batch']
     loader_cfg.pin_memory = cell.get('pin_memory', False)
     loader = Runner.build_dataloader(loader_cfg, seed=0)
+    per_epoch = -(-len(loader.dataset) // cell['batch'])
     it = iter(loader)
+
+    def rate(num_batches: int) -> float:
+        t0, images = time.perf_counter(), 0
+        for _ in range(num_batches):
+            images += len(next(it)['data_samples'])
+        return images / (time.perf_counter() - t0)
+
     t0 = time.perf_counter()
     next(it)  # worker start-up and the first batch
     first = time.perf_counter() - t0
-    n = cell['batches']
-    t0 = time.perf_counter()
-    images = 0
-    for _ in range(n):
-        batch = next(it)
-        images += len(batch['data_samples'])
-    seconds = time.perf_counter() - t0
+    # first epoch: every image decoded (each worker caches what it drew)
+    cold = rate(per_epoch - 1) if per_epoch > 1 else None
+    # each worker has its own cache: after num_workers + 1 epochs it has
+    # seen (almost) every image
+    rate(per_epoch * max(loader_cfg.num_workers, 1))
+    warm = rate(cell['batches'])
     return dict(
-        images_per_s=images / seconds,
-        seconds=seconds,
-        batches=n,
+        images_per_s=warm,
+        cold_images_per_s=cold,
+        batches=cell['batches'],
+        batches_per_epoch=per_epoch,
         first_batch_seconds=first,
         num_workers=loader_cfg.num_workers,
         pin_memory=loader_cfg.pin_memory)
@@ -309,7 +317,8 @@ def _amp_row(r, res):
 def _data_row(r, res):
     return [
         r['size'], r.get('modality'), _fmt(res.get('num_workers')),
-        _fmt(res.get('images_per_s')), _fmt(r.get('demand')),
+        _fmt(res.get('cold_images_per_s')), _fmt(res.get('images_per_s')),
+        _fmt(r.get('demand')),
         _fmt(r.get('supply_ratio')), res.get('error', '')
     ]
 
@@ -344,10 +353,13 @@ SECTIONS = {
              'channels_last', 'note'], _amp_row),
     'data': ('Data pipeline against the SkrGAN step',
              "Load + SketchDraft (full resolution) + resize + pack, the "
-             "config's loader; demand = SkrGAN training images/s at the same "
-             'size from the table above. Target on the GPU machine at 256 '
-             'px: supply >= 2x demand.',
-             ['px', 'data set', 'workers', 'loader images/s',
+             "config's loader; first epoch (every file decoded) and steady "
+             'state (CachedTransforms hits, after num_workers + 1 epochs); '
+             'demand = SkrGAN training images/s at the same size from the '
+             'table above. Target on the GPU machine at 256 px: supply >= 2x '
+             'demand.',
+             ['px', 'data set', 'workers', 'first-epoch images/s',
+              'steady images/s',
               'SkrGAN step images/s', 'supply / demand', 'note'], _data_row),
     'eval': ('Metric cost (Table 1 protocol)', '',
              ['data set', 'px', 'fake', 'real', 'SWD s', 'MS-SSIM s',
