@@ -1,13 +1,15 @@
-# PGGAN sized for a 2-core CPU: 64x64, at most 64 channels, noise 128 and
-# the schedule of SkrGAN's CPU sketch module (configs/_base_/models/
-# skrgan_cpu.py: 2000 iterations of batch 16 = 32 kimg, fade-in 2 kimg).
+# PGGAN sized for a 2-core CPU: 64x64, the widths (64 channels, 32 at
+# 64 px), noise 128, schedule (2000 iterations of batch 16 = 32 kimg,
+# fade-in 2 kimg) and learning rate (5e-4) of SkrGAN's CPU sketch module
+# (configs/_base_/models/skrgan_cpu.py, which says why).
 # Same loss and optimiser as configs/_base_/models/pggan.py.
 _base_ = ['./pggan.py']
 
+widths = dict(base_channels=1024, max_channels=64)
 model = dict(
     noise_size=128,
-    generator=dict(noise_size=128, out_scale=64, max_channels=64),
-    discriminator=dict(in_scale=64, max_channels=64),
+    generator=dict(noise_size=128, out_scale=64, **widths),
+    discriminator=dict(in_scale=64, **widths),
     nkimgs_per_scale=dict(
         _delete_=True, **{
             '4': 2,
@@ -17,3 +19,8 @@ model = dict(
             '64': 12
         }),
     transition_kimgs=2)
+
+lr = 0.0005
+optim_wrapper = dict(
+    generator=dict(optimizer=dict(lr=lr)),
+    discriminator=dict(optimizer=dict(lr=lr)))
