@@ -6,8 +6,10 @@
 #   (base_channels 1024: 1024 / 2**5), which makes the 64 px stage, the
 #   bulk of the run, about 2.5x cheaper;
 # - G_S/D_S learn at 5e-4 instead of PGGAN's 1e-3: at 1e-3 the sketch
-#   generator collapsed to one sketch during the 32 px stage (MS-SSIM of
-#   its sketches 0.23 at iteration 1000, 0.89 at 1500, 0.97 at 2000).
+#   generator collapsed towards one sketch from iteration ~1000 (MS-SSIM
+#   of 16 sketches 0.32 at 1000, 0.89 at 1500, 0.98 at 2000, 32-channel
+#   run); at 5e-4 later and less (0.28, 0.49, 0.86). Not cured: see the
+#   README's CPU budget notes.
 _base_ = ['./skrgan.py']
 
 sketch_widths = dict(base_channels=1024, max_channels=64)
