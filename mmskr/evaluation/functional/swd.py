@@ -191,20 +191,25 @@ def patch_descriptors(level: np.ndarray,
     Returns:
         np.ndarray: (N * nhoods_per_image, C, nhood_size, nhood_size).
     """
-    n, _, height, width = level.shape
+    n, channels, height, width = level.shape
     r = nhood_size // 2
     offsets = np.arange(-r, r + 1)
-    out = []
+    # per-image streams keep the patches independent of the batch size;
+    # drawing 2 x 128 integers per image is all the loop does
+    xs = np.empty((n, nhoods_per_image), dtype=np.int64)
+    ys = np.empty((n, nhoods_per_image), dtype=np.int64)
     for k in range(n):
         rng = np.random.default_rng(
             [seed, _PATCH_STREAM, lod, first_index + k])
-        x = rng.integers(r, width - r, size=nhoods_per_image)
-        y = rng.integers(r, height - r, size=nhoods_per_image)
-        rows = (y[:, None] + offsets)[:, :, None]  # (P, S, 1)
-        cols = (x[:, None] + offsets)[:, None, :]  # (P, 1, S)
-        # (C, P, S, S) -> (P, C, S, S)
-        out.append(level[k][:, rows, cols].transpose(1, 0, 2, 3))
-    return np.concatenate(out, axis=0)
+        xs[k] = rng.integers(r, width - r, size=nhoods_per_image)
+        ys[k] = rng.integers(r, height - r, size=nhoods_per_image)
+    rows = (ys[:, :, None] + offsets)[:, :, :, None]  # (N, P, S, 1)
+    cols = (xs[:, :, None] + offsets)[:, :, None, :]  # (N, P, 1, S)
+    index = np.arange(n)[:, None, None, None]
+    # one gather: (N, P, S, S, C) -> (N * P, C, S, S)
+    patches = level[index, :, rows, cols]
+    return patches.transpose(0, 1, 4, 2, 3).reshape(
+        n * nhoods_per_image, channels, nhood_size, nhood_size)
 
 
 def normalize_descriptors(desc: np.ndarray) -> np.ndarray:
