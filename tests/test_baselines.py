@@ -444,3 +444,34 @@ def test_scalable_wgangp_networks_match_mmagic_and_scale(mmagic_scope):
     assert ScalableWGANGPGenerator(8, 512).channels_per_scale['512'] == 8
     with pytest.raises(ValueError, match='power of 2'):
         ScalableWGANGPGenerator(8, 48)
+
+
+def _pggan_mid_fade_in():
+    """A fresh CPU PGGAN (16 px) whose image count is 1 kimg into the 2 kimg
+    fade-in of the 8 px stage: what ``--resume`` restores mid-fade-in."""
+    from mmengine.config import Config
+    from mmskr.benchmark import perf
+    cfg = Config.fromfile('configs/pggan/pggan_cpu_lungct.py')
+    model, optim = perf.build_model_and_optim(
+        perf.model_cfg_at_size(cfg.model, 16), cfg.optim_wrapper)
+    model.shown_nkimg.fill_(3.0)  # 4 px: 2 kimg, then the 8 px fade-in
+    data = perf.samples_data(gt_img=torch.rand(4, 3, 16, 16) * 255)
+    return model, optim, data
+
+
+def test_pggan_resume_mid_fade_in_upstream_restarts_it():
+    from mmagic.models.editors.pggan import ProgressiveGrowingGAN
+    from mmengine.logging import MessageHub
+    MessageHub.get_current_instance().update_info('iter', 0)
+    model, optim, data = _pggan_mid_fade_in()
+    ProgressiveGrowingGAN.train_step(model, data, optim)
+    assert float(model._curr_transition_weight) == 0.  # fade-in restarted
+
+
+def test_pggan_resume_mid_fade_in_continues_it():
+    from mmengine.logging import MessageHub
+    MessageHub.get_current_instance().update_info('iter', 0)
+    model, optim, data = _pggan_mid_fade_in()
+    model.train_step(data, optim)
+    assert float(model._curr_transition_weight) == pytest.approx(0.5)
+    assert model.curr_scale[0] == 8

@@ -1,6 +1,7 @@
 """mmagic's PGGAN whose samples always have the final resolution."""
 from typing import List, Optional
 
+import numpy as np
 import torch.nn.functional as F
 from mmagic.models.editors.pggan import ProgressiveGrowingGAN
 from mmagic.registry import MODELS
@@ -11,7 +12,14 @@ from mmagic.structures import DataSample
 class FullResolutionPGGAN(ProgressiveGrowingGAN):
     """``ProgressiveGrowingGAN`` (mmagic) with full-size samples.
 
-    Training is mmagic's, unchanged. Upstream samples at the scale of the
+    Training is mmagic's except where the fade-in starts: upstream keeps
+    the start of the current stage in ``_actual_nkimgs``, a Python list that
+    no checkpoint holds, so after ``--resume`` in the middle of a fade-in it
+    starts the fade-in again from the resumed image count (the resumed run
+    differs from an uninterrupted one). Here a stage starts at its
+    scheduled boundary (``cum_nkimgs``), the same rule as SkrGAN's sketch
+    module; an uninterrupted run differs from upstream's by less than one
+    batch of fade-in. Upstream samples at the scale of the
     current stage (4x4 at the start), so mmagic's ``SWD`` metric, which
     asserts a fixed ``image_shape``, fails on any validation before the
     last stage (mmagic's own PGGAN configs switch validation off). Here the
@@ -26,6 +34,17 @@ class FullResolutionPGGAN(ProgressiveGrowingGAN):
             ``noise_size``, ``interp_real``, ``transition_kimgs``,
             ``prev_stage``, ``ema_config``).
     """
+
+    def train_step(self, data: dict, optim_wrapper):
+        """mmagic's step, the current stage's start set from the schedule."""
+        shown = self.shown_nkimg.item()
+        stage = int(
+            min(np.sum(self.cum_nkimgs <= shown), len(self.scales) - 1))
+        if stage != self.prev_stage:
+            self.prev_stage = stage
+            self._actual_nkimgs.append(
+                float(self.cum_nkimgs[stage - 1]) if stage > 0 else 0.)
+        return super().train_step(data, optim_wrapper)
 
     def forward(self,
                 inputs,
