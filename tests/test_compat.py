@@ -305,3 +305,17 @@ def test_dumped_progressive_configs_build(tmp_path):
         assert [s[0] for s in gan.scales] == [4, 8, 16, 32, 64]
         assert compat.ordered_nkimgs_per_scale(
             {'64': 1, '8': 2, '4x4': 3}) == {'4x4': 3, '8': 2, '64': 1}
+
+
+def test_orphaned_temp_files_of_dead_writers_are_removed(tmp_path):
+    dead = subprocess.run(
+        [sys.executable, '-c', 'import os; print(os.getpid())'],
+        capture_output=True, text=True).stdout.strip()
+    orphan = tmp_path / f'.iter_3.pth.{dead}.abc123.tmp'
+    live = tmp_path / f'.iter_5.pth.{os.getpid()}.def456.tmp'
+    other = tmp_path / 'notes.tmp'
+    for path in (orphan, live, other):
+        path.write_bytes(b'x')
+    compat.atomic_write_bytes(b'data', tmp_path / 'iter_4.pth')
+    assert not orphan.exists() and live.exists() and other.exists()
+    assert (tmp_path / 'iter_4.pth').read_bytes() == b'data'

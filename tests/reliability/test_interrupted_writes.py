@@ -86,6 +86,8 @@ def test_kill_while_saving_keeps_previous(data_env, tmp_path):
     assert checkpoints(work) == [1, 2]
     assert glob.glob(osp.join(work, '.iter_3.pth.*.tmp'))  # killed mid-way
     _assert_resumes_from(work, 4, previous=2)
+    # the resumed run's first checkpoint write removed the dead writer's file
+    assert not glob.glob(osp.join(work, '.*.tmp'))
 
 
 def test_truncated_newest_checkpoint_is_passed_over(data_env, tmp_path):
