@@ -89,8 +89,7 @@ def cell_train(cell: dict) -> dict:
         optim_cfg = perf.amp_optim_wrapper_cfg(optim_cfg, cell['amp'])
     model, optim = perf.build_model_and_optim(
         model_cfg, optim_cfg, device, cell.get('channels_last', False))
-    if model_cfg.type in perf.PROGRESSIVE_TYPES or model_cfg.type == 'SkrGAN':
-        perf.finish_progressive_schedule(model)
+    perf.finish_progressive_schedule(model)
     data = _train_data(perf, cfg, cell['method'], size, cell['batch'])
     timing = perf.time_train_steps(
         lambda: model.train_step(data, optim), block=_block(model),
@@ -136,8 +135,7 @@ def cell_stages(cell: dict) -> dict:
     for name, (mcfg, ocfg, data) in models.items():
         torch.manual_seed(0)
         model, optim = perf.build_model_and_optim(mcfg, ocfg, device)
-        if hasattr(model, 'cum_nkimgs'):
-            perf.finish_progressive_schedule(model)
+        perf.finish_progressive_schedule(model)
         built[name] = (model, optim, data)
     times = {name: [] for name in built}
     for rnd in range(cell['rounds']):

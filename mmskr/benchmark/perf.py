@@ -112,9 +112,12 @@ def finish_progressive_schedule(model: torch.nn.Module) -> None:
 
     Works for mmagic's ``ProgressiveGrowingGAN`` and its subclasses (the
     PGGAN baseline, SkrGAN's sketch module); SkrGAN is handled through its
-    ``sketch_gan``.
+    ``sketch_gan``. Models without a progressive schedule are left as they
+    are.
     """
     gan = getattr(model, 'sketch_gan', model)
+    if not hasattr(gan, 'cum_nkimgs'):
+        return
     last = len(gan.scales) - 1
     start = float(gan.cum_nkimgs[last - 1]) if last > 0 else 0.
     shown = start + float(gan.transition_kimgs) + 1e-3
