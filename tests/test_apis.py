@@ -3,6 +3,7 @@ import os.path as osp
 
 import numpy as np
 import pytest
+from mmengine import Config
 
 from test_skrgan import fake_data_root  # noqa: F401  (fixture)
 
@@ -45,3 +46,16 @@ def test_load_real_images(fake_data_root, monkeypatch):
     real = load_real_images(CONFIG, max_images=5)
     assert real.shape == (5, 3, 64, 64) and real.dtype == np.uint8
     assert real.max() > real.min()
+
+
+def test_load_real_images_reads_other_keys(fake_data_root, monkeypatch):
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    cfg = Config.fromfile(CONFIG)
+    cfg.train_dataloader.dataset.min_images = 1  # the fixture has 8
+    sketches = load_real_images(cfg, split='train', max_images=3,
+                                key='gt_sketch')
+    images = load_real_images(cfg, split='train', max_images=3)
+    assert sketches.shape == (3, 1, 64, 64) and sketches.dtype == np.uint8
+    assert images.shape == (3, 3, 64, 64)
+    with pytest.raises(KeyError, match="gives no gt_sketch.*data_keys"):
+        load_real_images(CONFIG, max_images=1, key='gt_sketch')

@@ -145,17 +145,21 @@ def generate_images(model: nn.Module,
 
 def load_real_images(config,
                      split: str = 'val',
-                     max_images: Optional[int] = None) -> np.ndarray:
+                     max_images: Optional[int] = None,
+                     key: str = 'gt_img') -> np.ndarray:
     """Read a config's real images through its (val) pipeline.
 
     Args:
         config (str | Config): Config whose ``{split}_dataloader.dataset``
-            yields ``gt_img`` (the settings bases' ``val_pipeline``).
+            yields ``key`` (the settings bases' ``val_pipeline`` gives
+            ``gt_img``; SkrGAN's train pipeline also ``gt_sketch``).
         split (str): ``'val'``, ``'test'`` or ``'train'``. Default: ``'val'``.
         max_images (int, optional): Read only the first ones.
+        key (str): The data sample field to read. Default: ``'gt_img'``.
 
     Returns:
-        np.ndarray: (N, C, H, W) uint8 RGB, in data set order.
+        np.ndarray: (N, C, H, W) uint8 (RGB for images, one channel for
+        sketches), in data set order.
     """
     import mmskr  # noqa: F401
     cfg = _load_config(config)
@@ -166,9 +170,11 @@ def load_real_images(config,
     images = []
     for i in range(n):
         sample = dataset[i]['data_samples']
-        if 'gt_img' not in sample:
-            raise KeyError(f'{split} pipeline of the config gives no gt_img '
+        if key not in sample:
+            raise KeyError(f'{split} pipeline of the config gives no {key} '
                            f'(sample {i}); use a pipeline ending in '
-                           'PackInputs with the image under key "gt"')
-        images.append(_to_uint8(sample.gt_img[None]))
+                           'PackInputs with the image under key "gt"'
+                           + ('' if key == 'gt_img' else
+                              f" and '{key}' in its data_keys"))
+        images.append(_to_uint8(sample.get(key)[None]))
     return np.concatenate(images)
