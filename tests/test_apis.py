@@ -59,3 +59,25 @@ def test_load_real_images_reads_other_keys(fake_data_root, monkeypatch):
     assert images.shape == (3, 3, 64, 64)
     with pytest.raises(KeyError, match="gives no gt_sketch.*data_keys"):
         load_real_images(CONFIG, max_images=1, key='gt_sketch')
+
+
+def test_generate_images_samples_the_ema_generator_by_default(
+        fake_data_root, monkeypatch):
+    """mmagic's rule: a model with an EMA generator is sampled through it
+    unless the caller asks for 'orig' (SkrGAN's and PGGAN's configs track
+    one)."""
+    import torch
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    model = init_model(CONFIG, seed=3)
+    assert model.sketch_gan.with_ema_gen
+    # make the EMA differ from the trained weights
+    with torch.no_grad():
+        for p in model.sketch_gan.generator_ema.parameters():
+            p.mul_(0.5)
+    seeds = [0, 1, 2, 3]
+    default = generate_images(model, seeds)
+    ema = generate_images(model, seeds, sample_model='ema')
+    orig = generate_images(model, seeds, sample_model='orig')
+    assert np.array_equal(default['fake_sketch'], ema['fake_sketch'])
+    assert np.array_equal(default['fake_img'], ema['fake_img'])
+    assert not np.array_equal(default['fake_sketch'], orig['fake_sketch'])

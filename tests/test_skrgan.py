@@ -280,3 +280,49 @@ def test_sigkill_then_resume_reaches_same_state(fake_data_root, tmp_path):
     got = _last_meta(work)
     assert got['iter'] == 12
     assert got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize('act', [None, 'tanh', 'clamp'])
+def test_sketch_generator_output_activation(act, mmagic_scope):
+    """tanh keeps sketches in (-1, 1) (the background of a sketch draft is
+    exactly -1); 'clamp' clamps with an identity gradient; None is PGGAN's
+    linear output."""
+    from mmskr.models.editors.skrgan.sketch_pggan_generator import \
+        SketchPGGANGenerator
+    torch.manual_seed(0)
+    gen = SketchPGGANGenerator(16, 8, base_channels=64, max_channels=16,
+                               out_act=act)
+    with torch.no_grad():  # push the output far outside [-1, 1]
+        for layer in gen.torgb_layers:
+            layer.conv.bias.fill_(5.)
+    z = torch.randn(4, 16)
+    out = gen(z, curr_scale=8, transition_weight=1.)
+    linear = SketchPGGANGenerator.__mro__[1].forward(
+        gen, z * gen.latent_code, curr_scale=8, transition_weight=1.)
+    if act is None:
+        assert torch.equal(out, linear) and out.max() > 1
+    elif act == 'tanh':
+        assert torch.allclose(out, torch.tanh(linear))
+        assert out.abs().max() < 1
+    else:
+        assert torch.equal(out, linear.clamp(-1, 1))
+        out.sum().backward()  # straight-through: gradient reaches the bias
+        assert gen.torgb_layers[-1].conv.bias.grad.abs().sum() > 0
+    as_dict = gen(z, curr_scale=8, transition_weight=1., return_noise=True)
+    assert torch.allclose(as_dict['fake_img'], out)
+    with pytest.raises(ValueError, match='out_act'):
+        SketchPGGANGenerator(16, 8, out_act='relu')
+
+
+def test_sketch_module_configs_use_tanh_and_ema():
+    """The CPU and paper SkrGAN configs sample an EMA of a tanh G_S; the
+    PGGAN baseline samples an EMA as well (README, CPU budget notes)."""
+    from mmengine import Config
+    repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    for kind, momentum in (('_cpu', 0.01), ('', 0.001)):
+        sk = Config.fromfile(f'{repo}/configs/skrgan/skrgan{kind}_lungct.py')
+        assert sk.model.sketch_gan.generator.out_act == 'tanh'
+        assert sk.model.sketch_gan.ema_config.momentum == momentum
+        pg = Config.fromfile(f'{repo}/configs/pggan/pggan{kind}_lungct.py')
+        assert pg.model.ema_config.momentum == momentum
+        assert 'out_act' not in pg.model.generator

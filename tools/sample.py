@@ -29,7 +29,9 @@ def parse_args(argv=None):
     p.add_argument('--seed', type=int, default=0, help='first seed')
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--batch-size', type=int, default=16)
-    p.add_argument('--sample-model', default='orig', choices=['orig', 'ema'])
+    p.add_argument('--sample-model', default=None, choices=['orig', 'ema'],
+                   help="generator weights (default: the model's own: "
+                   'EMA when it has one)')
     p.add_argument('--device', default='cuda' if torch.cuda.is_available()
                    else 'cpu')
     p.add_argument('--cfg-options', nargs='+', action=DictAction)

@@ -105,7 +105,8 @@ def _to_uint8(images: torch.Tensor) -> np.ndarray:
 def generate_images(model: nn.Module,
                     seeds: Sequence[int],
                     batch_size: int = 16,
-                    sample_model: str = 'orig') -> Dict[str, np.ndarray]:
+                    sample_model: Optional[str] = None
+                    ) -> Dict[str, np.ndarray]:
     """Draw one image per seed through mmagic's generative interface.
 
     Works for every mmagic GAN (``model(dict(noise=..., sample_model=...))``
@@ -118,7 +119,9 @@ def generate_images(model: nn.Module,
         seeds (Sequence[int]): One seed per image.
         batch_size (int): Images per forward pass (does not change the
             result). Default: 16.
-        sample_model (str): ``'orig'`` or ``'ema'``. Default: ``'orig'``.
+        sample_model (str, optional): ``'orig'`` or ``'ema'``; None (the
+            default) takes the model's own default, as mmagic's GANs do:
+            the EMA generator when the model has one, else the trained one.
 
     Returns:
         dict: ``'fake_img'`` (N, C, H, W) uint8 RGB, and ``'fake_sketch'``
@@ -135,7 +138,10 @@ def generate_images(model: nn.Module,
     for i in range(0, len(seeds), batch_size):
         chunk = list(seeds[i:i + batch_size])
         noise = seeded_noise(chunk, noise_size).to(device)
-        samples = model(dict(noise=noise, sample_model=sample_model))
+        inputs = dict(noise=noise)
+        if sample_model is not None:
+            inputs['sample_model'] = sample_model
+        samples = model(inputs)
         for key in ('fake_img', 'fake_sketch'):
             if key in samples[0]:
                 batch = torch.stack([s.get(key) for s in samples])

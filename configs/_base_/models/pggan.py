@@ -10,7 +10,7 @@
 # shared budget: kimg per scale as below, fade-in over 600 kimg, Adam lr
 # 0.001, betas (0, 0.99) at every scale (an empty lr_schedule; mmagic's
 # PGGANOptimWrapperConstructor builds one optimiser per scale and needs the
-# entry). No generator EMA (G_S has none; the metrics sample 'orig').
+# entry). An EMA of the generator is what is sampled, as for G_S.
 # Distributed runs leave the layers of other scales without gradients:
 # default_runtime.py sets find_unused_parameters for every method.
 # FullResolutionPGGAN is mmagic's class with samples nearest-upsampled to
@@ -32,7 +32,10 @@ model = dict(
         '256': 1200,
         '512': 12000
     },
-    transition_kimgs=600)
+    transition_kimgs=600,
+    # sampling uses the EMA generator, as SkrGAN's G_S (half-life about
+    # PGGAN's 10 kimg at batch 16)
+    ema_config=dict(interval=1, momentum=0.001))
 
 optim_wrapper = dict(
     constructor='PGGANOptimWrapperConstructor',

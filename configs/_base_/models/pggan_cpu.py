@@ -18,7 +18,8 @@ model = dict(
             '32': 8,
             '64': 12
         }),
-    transition_kimgs=2)
+    transition_kimgs=2,
+    ema_config=dict(interval=1, momentum=0.01))  # as SkrGAN's CPU G_S
 
 lr = 0.0005
 optim_wrapper = dict(

@@ -16,7 +16,10 @@ model = dict(
             type='SketchPGGANGenerator',
             noise_size=512,
             out_scale=512,
-            out_channels=sketch_channels),
+            out_channels=sketch_channels,
+            # sketches are mostly background at exactly -1: a linear output
+            # leaves it grey and noisy (README, "CPU budget notes")
+            out_act='tanh'),
         discriminator=dict(
             type='PGGANDiscriminator',
             in_scale=512,
@@ -32,7 +35,10 @@ model = dict(
             '256': 1200,
             '512': 12000
         },
-        transition_kimgs=600),
+        transition_kimgs=600,
+        # sampling uses an EMA of G_S (mmagic's default when a model has
+        # one), half-life about PGGAN's 10 kimg at batch 16
+        ema_config=dict(interval=1, momentum=0.001)),
     renderer=dict(
         type='SketchRenderer',
         data_preprocessor=dict(type='DataPreprocessor'),

@@ -26,7 +26,9 @@ model = dict(
                 '32': 8,
                 '64': 12
             }),
-        transition_kimgs=2),
+        transition_kimgs=2,
+        # EMA half-life ~70 iterations (1.1 kimg), sized to this short run
+        ema_config=dict(interval=1, momentum=0.01)),
     renderer=dict(
         generator=dict(num_down=6, base_channels=16),  # 64 -> 1
         discriminator=dict(base_channels=16)))

@@ -55,7 +55,7 @@ metrics = [
         type='SWD',
         prefix='swd',
         fake_nums=-1,
-        sample_model='orig',
+        sample_model=None,  # the model's default: EMA when it has one
         image_shape=img_shape),
 ]
 val_evaluator = dict(type='Evaluator', metrics=metrics)

@@ -76,7 +76,9 @@ class SampleDiversityHook(Hook):
             below. Defaults to 1.0.
         max_ms_ssim (float, optional): Collapse when ``ms_ssim`` is above;
             None skips MS-SSIM. Defaults to 0.99.
-        sample_model (str): ``'orig'`` or ``'ema'``. Defaults to ``'orig'``.
+        sample_model (str, optional): ``'orig'`` or ``'ema'``; None takes
+            the model's default (its EMA generator when it has one).
+            Defaults to None.
     """
     priority = 'LOW'
 
@@ -86,7 +88,7 @@ class SampleDiversityHook(Hook):
                  seed: int = 0,
                  min_pixel_std: float = 1.0,
                  max_ms_ssim: Optional[float] = 0.99,
-                 sample_model: str = 'orig'):
+                 sample_model: Optional[str] = None):
         if interval <= 0 or num_samples < 2:
             raise ValueError('SampleDiversityHook needs interval > 0 and '
                              f'num_samples >= 2, got {interval} and '

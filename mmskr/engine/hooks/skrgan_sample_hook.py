@@ -23,7 +23,9 @@ class SkrGANSampleHook(Hook):
         interval (int): Iterations between grids. Defaults to 1000.
         num_samples (int): Pairs per grid. Defaults to 8.
         seed (int): Seed of the fixed noise. Defaults to 0.
-        sample_model (str): ``'orig'`` or ``'ema'``. Defaults to ``'orig'``.
+        sample_model (str, optional): ``'orig'`` or ``'ema'``; None takes
+            the model's default (its EMA generator when it has one).
+            Defaults to None.
     """
     priority = 'LOW'
 
@@ -31,7 +33,7 @@ class SkrGANSampleHook(Hook):
                  interval: int = 1000,
                  num_samples: int = 8,
                  seed: int = 0,
-                 sample_model: str = 'orig'):
+                 sample_model: Optional[str] = None):
         if interval <= 0 or num_samples <= 0:
             raise ValueError('interval and num_samples must be positive, got '
                              f'{interval} and {num_samples}')

@@ -117,7 +117,9 @@ class ImageSetMetric(GenerativeMetric):
         channel_order (str): 'auto' (read from the data preprocessor; the
             generated images are taken to be in the training order),
             'RGB' or 'BGR' (both sets). Defaults to 'auto'.
-        sample_model (str): 'orig' or 'ema'. Defaults to 'orig'.
+        sample_model (str, optional): 'orig' or 'ema'; None takes the
+            model's default (mmagic's rule: its EMA generator when it has
+            one, else the trained one). Defaults to None.
         need_cond_input (bool): See mmagic's ``GenerativeMetric``.
             Defaults to False.
         collect_device (str): 'cpu' or 'gpu'. Defaults to 'cpu'.
@@ -136,7 +138,7 @@ class ImageSetMetric(GenerativeMetric):
                  fake_key: Optional[str] = None,
                  real_key: str = 'gt_img',
                  channel_order: str = 'auto',
-                 sample_model: str = 'orig',
+                 sample_model: Optional[str] = None,
                  need_cond_input: bool = False,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,

@@ -1,9 +1,23 @@
 """PGGAN generator for sketches: configurable output channels, z ⊙ l."""
+from typing import Optional
+
 import torch
 import torch.nn as nn
 from mmagic.models.editors.pggan import PGGANGenerator
 from mmagic.models.editors.pggan.pggan_modules import EqualizedLRConvModule
 from mmagic.registry import MODELS
+
+
+def straight_through_clamp(x: torch.Tensor) -> torch.Tensor:
+    """``clamp(x, -1, 1)`` forward, identity backward."""
+    return x + (x.clamp(-1., 1.) - x).detach()
+
+
+OUT_ACTS = {
+    None: lambda x: x,
+    'tanh': torch.tanh,
+    'clamp': straight_through_clamp,
+}
 
 
 @MODELS.register_module()
@@ -27,6 +41,12 @@ class SketchPGGANGenerator(PGGANGenerator):
         out_channels (int): Sketch channels. Defaults to 1.
         latent_code (bool): Use the learned code l; False gives plain
             ``G_S(z)``. Defaults to True.
+        out_act (str, optional): Output activation. ``None`` keeps PGGAN's
+            linear output (sampling clamps it to [-1, 1]); ``'tanh'``
+            squashes it into (-1, 1); ``'clamp'`` clamps it to [-1, 1] in
+            the forward pass with an identity gradient (straight-through),
+            so D_S judges during training exactly what sampling returns.
+            Defaults to None.
         **kwargs: Other ``PGGANGenerator`` arguments (``base_channels``,
             ``max_channels``, ...).
     """
@@ -36,7 +56,11 @@ class SketchPGGANGenerator(PGGANGenerator):
                  out_scale: int,
                  out_channels: int = 1,
                  latent_code: bool = True,
+                 out_act: Optional[str] = None,
                  **kwargs):
+        if out_act not in OUT_ACTS:
+            raise ValueError('out_act must be None, tanh or clamp, '
+                             f'got {out_act!r}')
         if out_channels not in (1, 3):
             raise ValueError(
                 f'out_channels must be 1 or 3 (sketch channels), got '
@@ -45,6 +69,7 @@ class SketchPGGANGenerator(PGGANGenerator):
         self.__dict__['_sketch_channels'] = out_channels
         super().__init__(noise_size, out_scale, **kwargs)
         self.out_channels = out_channels
+        self.out_act = out_act
         self.latent_code = nn.Parameter(
             torch.ones(self.noise_size)) if latent_code else None
 
@@ -86,5 +111,7 @@ class SketchPGGANGenerator(PGGANGenerator):
         zl = z * self.latent_code if self.latent_code is not None else z
         out = super().forward(zl, num_batches=num_batches, **kwargs)
         if isinstance(out, dict):
+            out['fake_img'] = OUT_ACTS[self.out_act](out['fake_img'])
             out['noise_batch'] = z
-        return out
+            return out
+        return OUT_ACTS[self.out_act](out)

@@ -140,19 +140,23 @@ class SkrGAN(BaseModel):
     def sample(self,
                noise: Optional[Tensor] = None,
                num_batches: int = 1,
-               sample_model: str = 'orig') -> Dict[str, Tensor]:
+               sample_model: Optional[str] = None) -> Dict[str, Tensor]:
         """Noise -> sketch -> image.
 
         Args:
             noise (Tensor, optional): z (N, noise_size); drawn when None.
             num_batches (int): N when ``noise`` is None.
-            sample_model (str): G_S weights, ``'orig'`` or ``'ema'``.
+            sample_model (str, optional): G_S weights, ``'orig'`` or
+                ``'ema'``; None: ``'ema'`` when G_S has an EMA, else
+                ``'orig'`` (mmagic's default).
 
         Returns:
             dict: ``sketch`` (N, Cs, S, S) and ``image`` (N, Ci, S, S), both
             in [-1, 1] at the render resolution S, and ``noise``.
         """
         noise = self.sketch_gan.noise_fn(noise, num_batches=num_batches)
+        if sample_model is None:
+            sample_model = 'ema' if self.sketch_gan.with_ema_gen else 'orig'
         sketch = self.sketch_gan.sample_sketches(
             noise, sample_model=sample_model)
         size = self.out_scale
