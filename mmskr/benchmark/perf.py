@@ -221,7 +221,7 @@ def stock_pggan_cfg(sketch_gan: ConfigDict) -> ConfigDict:
     for key in ('sketch_key', ):
         cfg.pop(key, None)
     cfg.generator.type = 'PGGANGenerator'
-    for key in ('out_channels', 'latent_code'):
+    for key in ('out_channels', 'latent_code', 'out_act'):
         cfg.generator.pop(key, None)
     cfg.discriminator.in_channels = 3
     return cfg
