@@ -155,8 +155,8 @@ class SkrGAN(BaseModel):
             in [-1, 1] at the render resolution S, and ``noise``.
         """
         noise = self.sketch_gan.noise_fn(noise, num_batches=num_batches)
-        if sample_model is None:
-            sample_model = 'ema' if self.sketch_gan.with_ema_gen else 'orig'
+        if sample_model is None:  # mmagic's default: EMA when G_S has one
+            sample_model = self.sketch_gan._get_valid_model({})
         sketch = self.sketch_gan.sample_sketches(
             noise, sample_model=sample_model)
         size = self.out_scale
