@@ -326,3 +326,21 @@ def test_sketch_module_configs_use_tanh_and_ema():
         pg = Config.fromfile(f'{repo}/configs/pggan/pggan{kind}_lungct.py')
         assert pg.model.ema_config.momentum == momentum
         assert 'out_act' not in pg.model.generator
+
+
+def test_cpu_progressive_configs_halve_the_lr_at_64px():
+    """G_S/D_S and the PGGAN baseline build one Adam per scale (mmagic's
+    PGGANOptimWrapperConstructor): 5e-4 up to 32 px, 2.5e-4 at 64 px."""
+    from mmengine import Config
+    from mmskr.benchmark import perf
+    repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    for path, part in (('skrgan/skrgan_cpu_lungct.py', 'sketch_'),
+                       ('pggan/pggan_cpu_lungct.py', '')):
+        cfg = Config.fromfile(f'{repo}/configs/{path}')
+        _, optim = perf.build_model_and_optim(cfg.model, cfg.optim_wrapper)
+        for net in ('generator', 'discriminator'):
+            lrs = {
+                s: optim[f'{part}{net}_{s}'].param_groups[0]['lr']
+                for s in ('32', '64')
+            }
+            assert lrs == {'32': 0.0005, '64': 0.00025}, (path, net, lrs)

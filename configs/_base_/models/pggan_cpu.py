@@ -1,7 +1,7 @@
 # PGGAN sized for a 2-core CPU: 64x64, the widths (64 channels, 32 at
 # 64 px), noise 128, schedule (2000 iterations of batch 16 = 32 kimg,
-# fade-in 2 kimg) and learning rate (5e-4) of SkrGAN's CPU sketch module
-# (configs/_base_/models/skrgan_cpu.py, which says why).
+# fade-in 2 kimg) and learning rates (5e-4, 2.5e-4 at 64 px) of SkrGAN's
+# CPU sketch module (configs/_base_/models/skrgan_cpu.py, which says why).
 # Same loss and optimiser as configs/_base_/models/pggan.py.
 _base_ = ['./pggan.py']
 
@@ -22,6 +22,8 @@ model = dict(
     ema_config=dict(interval=1, momentum=0.01))  # as SkrGAN's CPU G_S
 
 lr = 0.0005
+lr_64px = 0.00025
 optim_wrapper = dict(
     generator=dict(optimizer=dict(lr=lr)),
-    discriminator=dict(optimizer=dict(lr=lr)))
+    discriminator=dict(optimizer=dict(lr=lr)),
+    lr_schedule=dict(generator={'64': lr_64px}, discriminator={'64': lr_64px}))

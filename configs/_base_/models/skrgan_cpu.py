@@ -8,8 +8,12 @@
 # - G_S/D_S learn at 5e-4 instead of PGGAN's 1e-3: at 1e-3 the sketch
 #   generator collapsed towards one sketch from iteration ~1000 (MS-SSIM
 #   of 16 sketches 0.32 at 1000, 0.89 at 1500, 0.98 at 2000, 32-channel
-#   run); at 5e-4 later and less (0.28, 0.49, 0.86). Not cured: see the
-#   README's CPU budget notes.
+#   run); at 5e-4 later and less (0.28, 0.49, 0.86);
+# - and at 2.5e-4 in the 64 px stage, the second half of the run: the
+#   late collapse shrinks again (lung CT SWD x1e3 of the trained G_S at
+#   iteration 2000: 63.8 -> 45.2, EMA 45.9 -> 43.2; benchmarks/results/
+#   skrgan_cpu_tuning/README.md, round d). PGGAN's CPU config
+#   (pggan_cpu.py) uses the same schedule.
 _base_ = ['./skrgan.py']
 
 sketch_widths = dict(base_channels=1024, max_channels=64)
@@ -34,10 +38,15 @@ model = dict(
         discriminator=dict(base_channels=16)))
 
 sketch_lr = 0.0005
+sketch_lr_64px = 0.00025
 optim_wrapper = dict(
     sketch=dict(
         generator=dict(optimizer=dict(lr=sketch_lr)),
-        discriminator=dict(optimizer=dict(lr=sketch_lr))))
+        discriminator=dict(optimizer=dict(lr=sketch_lr)),
+        # per-scale lr of mmagic's PGGANOptimWrapperConstructor
+        lr_schedule=dict(
+            generator={'64': sketch_lr_64px},
+            discriminator={'64': sketch_lr_64px})))
 
 # sample grids; a collapse check on 16 seeded samples (WARNING in the log)
 custom_hooks = [
