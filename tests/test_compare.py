@@ -1,5 +1,6 @@
 """benchmarks/compare.py end to end on generated images (smoke preset)."""
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -63,3 +64,31 @@ def test_bad_data_root_is_a_clear_error(tmp_path):
     assert res.returncode == 2
     assert 'is not a folder' in res.stderr and 'MMSKR_DATA_ROOT' in \
         res.stderr
+
+
+def test_sample_grid_keeps_tiles_of_cells_not_on_this_machine(tmp_path):
+    import numpy as np
+
+    from mmskr.benchmark import harness
+    from mmskr.benchmark.cells import cell_dir
+    from mmskr.benchmark.presets import PRESETS
+    preset = PRESETS['smoke']
+    work = str(tmp_path)
+    cell = cell_dir(work, preset, 'pggan', 'lungct')
+    os.makedirs(cell)
+    np.save(osp.join(cell, 'eval_samples.npy'),
+            np.full((4, 3, 64, 64), 200, np.uint8))
+    fresh = harness.sample_grid(work, preset)
+    side = harness.GRID_CELL * 2 + 2
+    y, x = 24 + 2 * side, 110 + 5 * side  # lung CT row, PGGAN column
+    assert (fresh[y:y + 256, x:x + 256] == 200).all()
+    sky, skx = 24, 110  # fundus row, SkrGAN column: no samples, grey
+    assert (fresh[sky:sky + side, skx:skx + side] == 230).all()
+
+    previous = np.full_like(fresh, 7)
+    kept = harness.sample_grid(work, preset, previous)
+    assert (kept[sky:sky + side, skx:skx + side] == 7).all()  # kept
+    assert (kept[y:y + 256, x:x + 256] == 200).all()  # replaced
+    assert (kept[:24] != 7).any()  # header drawn anew
+    other = harness.sample_grid(work, preset, previous[:-1])  # wrong layout
+    assert (other[sky:sky + side, skx:skx + side] == 230).all()

@@ -3,7 +3,8 @@
 Outputs in ``results_dir``: ``results.jsonl`` (one row per evaluated cell,
 appended; the newest row of a cell wins), ``table.md`` and ``table.csv``
 (rendered from ``results.jsonl``), ``samples.png`` (modality x method grid
-of the first generated images of each cell).
+of the first generated images of each cell; cells not on this machine keep
+their tile from the existing ``samples.png``).
 """
 import dataclasses
 import json
@@ -150,9 +151,13 @@ def _write_outputs(results: dict, results_dir: str, work_root: str,
     for fmt, ext in (('markdown', 'md'), ('csv', 'csv')):
         with open(osp.join(results_dir, f'table.{ext}'), 'w') as f:
             f.write(table.render(results, fmt))
-    grid = sample_grid(work_root, preset)
+    png = osp.join(results_dir, 'samples.png')
+    previous = cv2.imread(png) if osp.isfile(png) else None
+    if previous is not None:
+        previous = cv2.cvtColor(previous, cv2.COLOR_BGR2RGB)
+    grid = sample_grid(work_root, preset, previous)
     if grid is not None:
-        save_png(osp.join(results_dir, 'samples.png'), grid)
+        save_png(png, grid)
 
 
 def _label(text: str, width: int, height: int) -> np.ndarray:
@@ -162,17 +167,32 @@ def _label(text: str, width: int, height: int) -> np.ndarray:
     return img
 
 
-def sample_grid(work_root: str, preset: Preset) -> Optional[np.ndarray]:
-    """Modality x method grid of each cell's first generated images."""
+def sample_grid(work_root: str,
+                preset: Preset,
+                previous: Optional[np.ndarray] = None) -> Optional[np.ndarray]:
+    """Modality x method grid of each cell's first generated images.
+
+    Args:
+        work_root (str): Holds the cells' work dirs.
+        preset (Preset): The preset of the cells.
+        previous (np.ndarray, optional): An earlier grid (RGB) of this
+            layout, e.g. the committed ``samples.png``. A cell whose work dir
+            has no samples on this machine keeps its tile from it, so that
+            retraining some cells on a fresh clone does not blank the rest.
+    """
     side = GRID_CELL * 2 + 2
     rows, any_cell = [], False
+    width = 110 + side * len(METHODS)
+    if previous is not None and previous.shape != (24 + side * len(MODALITIES),
+                                                   width, 3):
+        previous = None  # another layout: nothing to keep
     header = [_label('', 110, 24)] + [
         _label(METHOD_NAMES[m], side, 24) for m in METHODS
     ]
     rows.append(np.concatenate(header, axis=1))
-    for modality in MODALITIES:
+    for i, modality in enumerate(MODALITIES):
         line = [_label(MODALITY_NAMES[modality], 110, side)]
-        for method in METHODS:
+        for j, method in enumerate(METHODS):
             path = osp.join(
                 cell_dir(work_root, preset, method, modality),
                 'eval_samples.npy')
@@ -185,6 +205,10 @@ def sample_grid(work_root: str, preset: Preset) -> Optional[np.ndarray]:
                 ]
                 t = tile(imgs, cols=2, pad=0)
                 cell[:t.shape[0], :t.shape[1]] = t
+                any_cell = True
+            elif previous is not None:
+                y, x = 24 + i * side, 110 + j * side
+                cell = previous[y:y + side, x:x + side].copy()
                 any_cell = True
             line.append(cell)
         rows.append(np.concatenate(line, axis=1))
