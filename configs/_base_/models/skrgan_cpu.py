@@ -12,8 +12,9 @@
 # - and at 2.5e-4 in the 64 px stage, the second half of the run: the
 #   late collapse shrinks again (lung CT SWD x1e3 of the trained G_S at
 #   iteration 2000: 63.8 -> 45.2, EMA 45.9 -> 43.2; benchmarks/results/
-#   skrgan_cpu_tuning/README.md, round d). PGGAN's CPU config
-#   (pggan_cpu.py) uses the same schedule.
+#   skrgan_cpu_tuning/README.md, round d); on fundus it did not help
+#   (Table 1 cell SWD 130.9 -> 136.3). PGGAN's CPU config (pggan_cpu.py)
+#   uses the same schedule.
 _base_ = ['./skrgan.py']
 
 sketch_widths = dict(base_channels=1024, max_channels=64)
