@@ -80,15 +80,16 @@ def test_sample_grid_keeps_tiles_of_cells_not_on_this_machine(tmp_path):
             np.full((4, 3, 64, 64), 200, np.uint8))
     fresh = harness.sample_grid(work, preset)
     side = harness.GRID_CELL * 2 + 2
-    y, x = 24 + 2 * side, 110 + 5 * side  # lung CT row, PGGAN column
+    top, left = harness.GRID_HEADER, harness.GRID_LABEL
+    y, x = top + 2 * side, left + 5 * side  # lung CT row, PGGAN column
     assert (fresh[y:y + 256, x:x + 256] == 200).all()
-    sky, skx = 24, 110  # fundus row, SkrGAN column: no samples, grey
+    sky, skx = top, left  # fundus row, SkrGAN column: no samples, grey
     assert (fresh[sky:sky + side, skx:skx + side] == 230).all()
 
     previous = np.full_like(fresh, 7)
     kept = harness.sample_grid(work, preset, previous)
     assert (kept[sky:sky + side, skx:skx + side] == 7).all()  # kept
     assert (kept[y:y + 256, x:x + 256] == 200).all()  # replaced
-    assert (kept[:24] != 7).any()  # header drawn anew
+    assert (kept[:top] != 7).any()  # header drawn anew
     other = harness.sample_grid(work, preset, previous[:-1])  # wrong layout
     assert (other[sky:sky + side, skx:skx + side] == 230).all()

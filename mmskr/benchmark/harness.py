@@ -30,6 +30,8 @@ __all__ = ['leaderboard', 'parse_only', 'run', 'with_num_fake']
 
 GRID_IMAGES = 4  # generated images per cell in samples.png (2 x 2)
 GRID_CELL = 128  # pixels per image in samples.png
+GRID_HEADER = 24  # height of the method-name row
+GRID_LABEL = 110  # width of the modality-name column
 
 
 def with_num_fake(preset: Preset, num_fake: int) -> Preset:
@@ -182,16 +184,16 @@ def sample_grid(work_root: str,
     """
     side = GRID_CELL * 2 + 2
     rows, any_cell = [], False
-    width = 110 + side * len(METHODS)
-    if previous is not None and previous.shape != (24 + side * len(MODALITIES),
-                                                   width, 3):
+    shape = (GRID_HEADER + side * len(MODALITIES),
+             GRID_LABEL + side * len(METHODS), 3)
+    if previous is not None and previous.shape != shape:
         previous = None  # another layout: nothing to keep
-    header = [_label('', 110, 24)] + [
-        _label(METHOD_NAMES[m], side, 24) for m in METHODS
+    header = [_label('', GRID_LABEL, GRID_HEADER)] + [
+        _label(METHOD_NAMES[m], side, GRID_HEADER) for m in METHODS
     ]
     rows.append(np.concatenate(header, axis=1))
     for i, modality in enumerate(MODALITIES):
-        line = [_label(MODALITY_NAMES[modality], 110, side)]
+        line = [_label(MODALITY_NAMES[modality], GRID_LABEL, side)]
         for j, method in enumerate(METHODS):
             path = osp.join(
                 cell_dir(work_root, preset, method, modality),
@@ -207,7 +209,7 @@ def sample_grid(work_root: str,
                 cell[:t.shape[0], :t.shape[1]] = t
                 any_cell = True
             elif previous is not None:
-                y, x = 24 + i * side, 110 + j * side
+                y, x = GRID_HEADER + i * side, GRID_LABEL + j * side
                 cell = previous[y:y + side, x:x + side].copy()
                 any_cell = True
             line.append(cell)
