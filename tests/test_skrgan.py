@@ -344,3 +344,32 @@ def test_cpu_progressive_configs_halve_the_lr_at_64px():
                 for s in ('32', '64')
             }
             assert lrs == {'32': 0.0005, '64': 0.00025}, (path, net, lrs)
+
+
+def test_cpu_sketch_module_and_pggan_baseline_share_one_progressive_gan():
+    """configs/_base_/models/progressive_cpu.py is the one place of the CPU
+    progressive GAN: SkrGAN's G_S/D_S and the PGGAN baseline get the same
+    widths, schedule, EMA and optimisers; they differ only in the sketch
+    module's one-channel tanh output and one-channel input."""
+    from mmengine import Config
+    repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    for modality in ('fundus', 'chestxray', 'lungct', 'brainmri'):
+        sk = Config.fromfile(f'{repo}/configs/skrgan/skrgan_cpu_{modality}.py')
+        pg = Config.fromfile(f'{repo}/configs/pggan/pggan_cpu_{modality}.py')
+        sketch, pggan = sk.model.sketch_gan.to_dict(), pg.model.to_dict()
+        for key in ('noise_size', 'nkimgs_per_scale', 'transition_kimgs',
+                    'ema_config'):
+            assert sketch[key] == pggan[key], (modality, key)
+        assert sketch['nkimgs_per_scale'] == {
+            '4': 2, '8': 4, '16': 6, '32': 8, '64': 12}
+        gen, disc = sketch['generator'], sketch['discriminator']
+        assert {k: v for k, v in gen.items()
+                if k not in ('type', 'out_channels', 'out_act')} == {
+                    k: v for k, v in pggan['generator'].items()
+                    if k != 'type'}
+        assert (gen['out_channels'], gen['out_act']) == (1, 'tanh')
+        assert {k: v for k, v in disc.items() if k != 'in_channels'} == \
+            pggan['discriminator']
+        optim = pg.optim_wrapper.to_dict()
+        assert optim.pop('constructor') == 'PGGANOptimWrapperConstructor'
+        assert sk.optim_wrapper.sketch.to_dict() == optim, modality
