@@ -475,3 +475,21 @@ def test_pggan_resume_mid_fade_in_continues_it():
     model.train_step(data, optim)
     assert float(model._curr_transition_weight) == pytest.approx(0.5)
     assert model.curr_scale[0] == 8
+
+
+def test_scheduled_stage_is_mmagics_stage_with_the_scheduled_start():
+    """One rule for SkrGAN's sketch module, the PGGAN baseline and the
+    benchmarks: mmagic's stage (``sum(cum_nkimgs <= shown)``, capped at the
+    last) and the start of that stage taken from the schedule."""
+    import numpy as np
+    from mmskr.models import scheduled_stage
+    cum = np.cumsum([2, 4, 6, 8, 12])  # the CPU schedule: 2, 6, 12, 20, 32
+    expected = {0.: (0, 0.), 1.9: (0, 0.), 2.: (1, 2.), 3.: (1, 2.),
+                6.: (2, 6.), 19.99: (3, 12.), 20.: (4, 20.), 31.: (4, 20.),
+                32.: (4, 20.), 500.: (4, 20.), float('inf'): (4, 20.)}
+    for shown, want in expected.items():
+        got = scheduled_stage(cum, shown)
+        assert got == want, (shown, got)
+        upstream = int(min(sum(cum <= shown), len(cum) - 1))  # mmagic pggan
+        assert got[0] == upstream
+    assert scheduled_stage([5.], 100.) == (0, 0.)  # one scale: no fade-in

@@ -26,6 +26,7 @@ from mmengine.logging import MessageHub
 
 from ..apis.generation import _load_config, _scope
 from ..engine.runner_utils import amp_optim_wrapper_cfg
+from ..models.utils import scheduled_stage
 
 __all__ = [
     'PROGRESSIVE_TYPES', 'model_cfg_at_size', 'pipeline_at_size',
@@ -118,8 +119,7 @@ def finish_progressive_schedule(model: torch.nn.Module) -> None:
     gan = getattr(model, 'sketch_gan', model)
     if not hasattr(gan, 'cum_nkimgs'):
         return
-    last = len(gan.scales) - 1
-    start = float(gan.cum_nkimgs[last - 1]) if last > 0 else 0.
+    last, start = scheduled_stage(gan.cum_nkimgs, float('inf'))
     shown = start + float(gan.transition_kimgs) + 1e-3
     gan.shown_nkimg.fill_(shown)
     # mmagic's own train_step measures the fade-in from _actual_nkimgs

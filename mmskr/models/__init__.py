@@ -2,11 +2,11 @@ from .editors import (ACGAN, WGAN, ACGANDiscriminator, ACGANGenerator,
                       FullResolutionPGGAN, ProgressiveSketchGAN,
                       ScalableWGANGPDiscriminator, ScalableWGANGPGenerator,
                       SketchPGGANGenerator, SketchRenderer, SkrGAN)
-from .utils import NonFiniteLossError, check_finite
+from .utils import NonFiniteLossError, check_finite, scheduled_stage
 
 __all__ = [
     'ProgressiveSketchGAN', 'SketchPGGANGenerator', 'SketchRenderer',
-    'SkrGAN', 'NonFiniteLossError', 'check_finite', 'ACGAN',
-    'ACGANDiscriminator', 'ACGANGenerator', 'FullResolutionPGGAN', 'WGAN',
-    'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator'
+    'SkrGAN', 'NonFiniteLossError', 'check_finite', 'scheduled_stage',
+    'ACGAN', 'ACGANDiscriminator', 'ACGANGenerator', 'FullResolutionPGGAN',
+    'WGAN', 'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator'
 ]

@@ -1,8 +1,32 @@
 """Shared helpers for the mmskr models."""
-from typing import Dict, Optional
+from typing import Dict, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 from mmengine import MessageHub
+
+
+def scheduled_stage(cum_nkimgs: Sequence[float],
+                    shown_nkimg: float) -> Tuple[int, float]:
+    """Stage of a progressive schedule after ``shown_nkimg`` kimg.
+
+    The rule of mmagic's ``ProgressiveGrowingGAN`` (stage ``k`` once
+    ``cum_nkimgs[k-1]`` kimg have been shown, the last stage at most), with
+    the stage's start read from the schedule, so it is the same after a
+    ``--resume``. Used by SkrGAN's sketch module, the PGGAN baseline and
+    the benchmarks.
+
+    Args:
+        cum_nkimgs (Sequence[float]): Cumulative kimg per scale
+            (``ProgressiveGrowingGAN.cum_nkimgs``).
+        shown_nkimg (float): Thousands of images shown so far.
+
+    Returns:
+        tuple: ``(stage, start)``: stage index and the kimg it started at.
+    """
+    cum = np.asarray(cum_nkimgs, dtype=float)
+    stage = int(min(np.sum(cum <= shown_nkimg), len(cum) - 1))
+    return stage, float(cum[stage - 1]) if stage > 0 else 0.
 
 
 class NonFiniteLossError(FloatingPointError):

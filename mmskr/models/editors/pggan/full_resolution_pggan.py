@@ -1,11 +1,12 @@
 """mmagic's PGGAN whose samples always have the final resolution."""
 from typing import List, Optional
 
-import numpy as np
 import torch.nn.functional as F
 from mmagic.models.editors.pggan import ProgressiveGrowingGAN
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
+
+from ...utils import scheduled_stage
 
 
 @MODELS.register_module()
@@ -37,13 +38,11 @@ class FullResolutionPGGAN(ProgressiveGrowingGAN):
 
     def train_step(self, data: dict, optim_wrapper):
         """mmagic's step, the current stage's start set from the schedule."""
-        shown = self.shown_nkimg.item()
-        stage = int(
-            min(np.sum(self.cum_nkimgs <= shown), len(self.scales) - 1))
+        stage, start = scheduled_stage(self.cum_nkimgs,
+                                       self.shown_nkimg.item())
         if stage != self.prev_stage:
             self.prev_stage = stage
-            self._actual_nkimgs.append(
-                float(self.cum_nkimgs[stage - 1]) if stage > 0 else 0.)
+            self._actual_nkimgs.append(start)
         return super().train_step(data, optim_wrapper)
 
     def forward(self,

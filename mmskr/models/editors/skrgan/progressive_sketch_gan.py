@@ -1,7 +1,6 @@
 """Sketch guidance module of SkrGAN: a progressive GAN trained on sketches."""
 from typing import Dict, List, Optional
 
-import numpy as np
 import torch
 from mmagic.models.editors.pggan import ProgressiveGrowingGAN
 from mmagic.models.utils import get_valid_num_batches, set_requires_grad
@@ -13,7 +12,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
-from ...utils import check_finite
+from ...utils import check_finite, scheduled_stage
 
 
 @MODELS.register_module()
@@ -87,12 +86,10 @@ class ProgressiveSketchGAN(ProgressiveGrowingGAN):
         Returns:
             tuple: ``(stage, scale, transition_weight)``.
         """
-        stage = int(min(np.sum(self.cum_nkimgs <= shown_nkimg),
-                        len(self.scales) - 1))
+        stage, start = scheduled_stage(self.cum_nkimgs, shown_nkimg)
         if stage == 0:
             weight = 1.
         else:
-            start = float(self.cum_nkimgs[stage - 1])
             weight = (shown_nkimg - start) / self.transition_kimgs \
                 if self.transition_kimgs > 0 else 1.
             weight = float(min(max(weight, 0.), 1.))
