@@ -78,8 +78,14 @@ def render(model, sketches: np.ndarray, batch_size: int = 16) -> np.ndarray:
     return np.concatenate(out)
 
 
+def levels(swd: dict) -> str:
+    """'64/32/16' per-level SWD of a ``pggan_swd`` result."""
+    return '/'.join(f'{v:.0f}' for k, v in swd.items() if k != 'avg')
+
+
 def diagnose(config: str, checkpoint: str, num_fake: int = 100) -> dict:
-    """The measures described in the module docstring, as a dict."""
+    """The measures described in the module docstring, as a dict (SWD
+    per pyramid level beside each average, under ``*_levels``)."""
     model = init_model(config, checkpoint)
     if not hasattr(model, 'renderer'):
         raise TypeError(f'{config} is not a SkrGAN config (its model, '
@@ -93,21 +99,27 @@ def diagnose(config: str, checkpoint: str, num_fake: int = 100) -> dict:
             num=len(real),
             ms_ssim=ms_ssim_diversity(real, seed=0),
             ms_ssim_sketches=ms_ssim_diversity(rgb(real_sketch), seed=0),
-            swd_halves=pggan_swd(real[:half], real[half:], seed=0)['avg']),
+            swd_halves=pggan_swd(real[:half], real[half:], seed=0)['avg'],
+            swd_halves_levels=pggan_swd(real[:half], real[half:], seed=0)),
         samples={})
     models = ['orig'] + (['ema'] if model.sketch_gan.with_ema_gen else [])
     for name in models:
         out = generate_images(model, seeds, sample_model=name)
         fake, sketch = out['fake_img'], out['fake_sketch']
+        swd = pggan_swd(real, fake, seed=0)
+        swd_sketches = pggan_swd(rgb(real_sketch), rgb(sketch), seed=0)
         result['samples'][name] = dict(
-            swd=pggan_swd(real, fake, seed=0)['avg'],
+            swd=swd['avg'],
+            swd_levels=swd,
             ms_ssim=ms_ssim_diversity(fake, seed=0),
-            swd_sketches=pggan_swd(rgb(real_sketch), rgb(sketch),
-                                   seed=0)['avg'],
+            swd_sketches=swd_sketches['avg'],
+            swd_sketches_levels=swd_sketches,
             ms_ssim_sketches=ms_ssim_diversity(rgb(sketch), seed=0))
     rendered = render(model, real_sketch)
+    swd = pggan_swd(real, rendered, seed=0)
     result['rendered_real_sketches'] = dict(
-        swd=pggan_swd(real, rendered, seed=0)['avg'],
+        swd=swd['avg'],
+        swd_levels=swd,
         ms_ssim=ms_ssim_diversity(rendered, seed=0))
     return result
 
@@ -135,14 +147,19 @@ def main(argv=None) -> int:
     row['machine'] = machine()
     append_json_line(args.out, row)
     r = row['real']
-    print(f'real: SWD between halves {r["swd_halves"]:.1f}, MS-SSIM images '
+    print('SWD per level (64/32/16 px for 64 px images) in brackets')
+    print(f'real: SWD between halves {r["swd_halves"]:.1f} '
+          f'({levels(r["swd_halves_levels"])}), MS-SSIM images '
           f'{r["ms_ssim"]:.3f}, sketches {r["ms_ssim_sketches"]:.3f}')
     for name, s in row['samples'].items():
-        print(f'samples ({name}): SWD {s["swd"]:.1f}, MS-SSIM '
-              f'{s["ms_ssim"]:.3f}; their sketches: SWD to real sketches '
-              f'{s["swd_sketches"]:.1f}, MS-SSIM {s["ms_ssim_sketches"]:.3f}')
+        print(f'samples ({name}): SWD {s["swd"]:.1f} '
+              f'({levels(s["swd_levels"])}), MS-SSIM {s["ms_ssim"]:.3f}; '
+              'their sketches: SWD to real sketches '
+              f'{s["swd_sketches"]:.1f} ({levels(s["swd_sketches_levels"])}),'
+              f' MS-SSIM {s["ms_ssim_sketches"]:.3f}')
     rr = row['rendered_real_sketches']
-    print(f'G_P(real sketches): SWD {rr["swd"]:.1f}, MS-SSIM '
+    print(f'G_P(real sketches): SWD {rr["swd"]:.1f} '
+          f'({levels(rr["swd_levels"])}), MS-SSIM '
           f'{rr["ms_ssim"]:.3f}')
     return 0
 

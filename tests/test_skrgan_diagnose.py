@@ -35,9 +35,19 @@ def test_diagnose_untrained_model_with_ema(fake_data_root, monkeypatch):
     assert set(out['samples']) == {'orig', 'ema'}
     # an untrained EMA generator is a copy of G_S: same samples
     assert out['samples']['ema'] == out['samples']['orig']
-    for v in out['samples']['orig'].values():
-        assert np.isfinite(v) and v > 0
+    for k, v in out['samples']['orig'].items():
+        if k.endswith('_levels'):  # SWD per level and their mean
+            assert set(v) == {'64', '32', '16', 'avg'}
+            per_level = [v[r] for r in ('64', '32', '16')]
+            assert np.isclose(v['avg'], np.mean(per_level))
+        else:
+            assert np.isfinite(v) and v > 0
+    orig = out['samples']['orig']
+    assert orig['swd_levels']['avg'] == orig['swd']
+    assert orig['swd_sketches_levels']['avg'] == orig['swd_sketches']
     assert out['rendered_real_sketches']['swd'] > 0
+    assert (out['rendered_real_sketches']['swd_levels']['avg'] ==
+            out['rendered_real_sketches']['swd'])
 
 
 def test_main_refuses_an_empty_work_dir(
