@@ -373,3 +373,127 @@ def test_cpu_sketch_module_and_pggan_baseline_share_one_progressive_gan():
         optim = pg.optim_wrapper.to_dict()
         assert optim.pop('constructor') == 'PGGANOptimWrapperConstructor'
         assert sk.optim_wrapper.sketch.to_dict() == optim, modality
+
+
+def _renderer_norms(model) -> list:
+    return [
+        m for m in model.renderer.generators['image'].modules()
+        if isinstance(m, torch.nn.BatchNorm2d)
+    ]
+
+
+def _norm_stats(model) -> list:
+    return [(m.running_mean.clone(), m.running_var.clone())
+            for m in _renderer_norms(model)]
+
+
+def test_renderer_calibrate_norm_takes_statistics_of_the_given_sketches():
+    """AdaBN: the running statistics become the exact mean / unbiased
+    variance of each BN input over the given batches; weights, modes and
+    momenta stay as they were."""
+    from mmskr.apis import init_model
+    config = osp.join(REPO, 'configs/skrgan/skrgan_cpu_lungct.py')
+    model = init_model(config, seed=0)
+    model.renderer.train()
+    norms = _renderer_norms(model)
+    assert norms, 'the CPU G_P has batch norm'
+    weights = {k: v.clone() for k, v in model.renderer.state_dict().items()
+               if 'running' not in k and 'num_batches' not in k}
+    inputs = {}
+    handles = [
+        m.register_forward_pre_hook(
+            lambda mod, args, i=i: inputs.setdefault(i, []).append(args[0]))
+        for i, m in enumerate(norms)
+    ]
+    x = torch.rand(8, 1, 64, 64, generator=torch.Generator().manual_seed(1))
+    x = x * 2 - 1
+    assert model.renderer.calibrate_norm([x[:4], x[4:]]) == 8
+    for h in handles:
+        h.remove()
+    for i, m in enumerate(norms):
+        a, b = inputs[i]  # the two batches' inputs of this layer
+        mean = (a.mean((0, 2, 3)) + b.mean((0, 2, 3))) / 2
+        var = (a.var((0, 2, 3)) + b.var((0, 2, 3))) / 2
+        assert torch.allclose(m.running_mean, mean, atol=1e-5)
+        assert torch.allclose(m.running_var, var, rtol=1e-4, atol=1e-6)
+        assert m.momentum == 0.1 and m.training
+    # dropout was off: the inputs are those of eval-mode dropout
+    assert model.renderer.generators['image'].training
+    for k, v in model.renderer.state_dict().items():
+        if k in weights:
+            assert torch.equal(v, weights[k]), k
+    before = _norm_stats(model)
+    assert model.renderer.calibrate_norm([]) == 0  # nothing: unchanged
+    for (m0, v0), (m1, v1) in zip(before, _norm_stats(model)):
+        assert torch.equal(m0, m1) and torch.equal(v0, v1)
+
+
+def test_calibrate_renderer_is_seeded_and_leaves_the_global_rng():
+    """Two copies of one model get the same statistics from the same seeds;
+    the global RNG is not advanced; samples change and stay independent of
+    their batch."""
+    from mmskr.apis import generate_images, init_model
+    config = osp.join(REPO, 'configs/skrgan/skrgan_cpu_lungct.py')
+    a, b = init_model(config, seed=0), init_model(config, seed=0)
+    seeds = [3, 4, 5, 6]
+    before = generate_images(a, seeds)['fake_img']
+    torch.manual_seed(123)
+    state = torch.random.get_rng_state()
+    assert a.calibrate_renderer(num_sketches=20, batch_size=8) == 20
+    assert torch.equal(torch.random.get_rng_state(), state)
+    assert not a.training and not a.sketch_gan.training
+    b.calibrate_renderer(num_sketches=20, batch_size=8)
+    for (ma, va), (mb, vb) in zip(_norm_stats(a), _norm_stats(b)):
+        assert torch.equal(ma, mb) and torch.equal(va, vb)
+    after = generate_images(a, seeds)['fake_img']
+    assert not np.array_equal(before, after)
+    one_by_one = generate_images(a, seeds, batch_size=1)['fake_img']
+    # same up to float rounding (one grey level)
+    assert np.abs(after.astype(int) - one_by_one).max() <= 1
+    with pytest.raises(ValueError, match='num_sketches'):
+        a.calibrate_renderer(num_sketches=0)
+
+
+def test_renderer_calibration_hook_calibrates_the_saved_checkpoint(
+        fake_data_root, tmp_path, monkeypatch):
+    """A real Runner with the config's hook: the checkpoint of the last
+    iteration holds the statistics that calibrate_renderer gives its own
+    weights, and the log says so."""
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    sys.path.insert(0, osp.join(REPO, 'tools'))
+    import train
+    from mmengine.runner import Runner
+
+    from mmskr.apis import init_model
+    config = osp.join(REPO, 'configs/skrgan/skrgan_cpu_lungct.py')
+    work = str(tmp_path / 'work')
+    opts = [o for o in _tiny_options(work, 3, ckpt_interval=3)
+            if not o.startswith('val_evaluator')]
+    cfg = train.build_config(train.parse_args(
+        [config] + opts + ['custom_hooks.2.interval=100',
+                           'custom_hooks.2.num_sketches=8',
+                           'val_dataloader=None', 'val_cfg=None',
+                           'val_evaluator=None']))
+    assert cfg.custom_hooks[2].type == 'RendererCalibrationHook'
+    Runner.from_cfg(cfg).train()  # interval 100: only after the last
+    ckpt = osp.join(work, 'iter_3.pth')
+    saved = init_model(config, ckpt)
+    expected = init_model(config, ckpt)
+    expected.calibrate_renderer(num_sketches=8)
+    for (ms, vs), (me, ve) in zip(_norm_stats(saved), _norm_stats(expected)):
+        assert torch.allclose(ms, me) and torch.allclose(vs, ve)
+    logs = ''.join(open(f).read()
+                   for f in glob.glob(osp.join(work, '*/*.log')))
+    assert logs.count('batch-norm statistics fitted to 8 G_S sketches') == 1
+
+
+def test_renderer_calibration_hook_refuses_other_models():
+    from types import SimpleNamespace
+
+    from mmskr.engine.hooks import RendererCalibrationHook
+    hook = RendererCalibrationHook()
+    runner = SimpleNamespace(model=torch.nn.Linear(2, 2), iter=0)
+    with pytest.raises(TypeError, match='SkrGAN'):
+        hook.calibrate(runner)
+    with pytest.raises(ValueError, match='interval'):
+        RendererCalibrationHook(interval=0)

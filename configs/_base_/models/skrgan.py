@@ -73,8 +73,12 @@ optim_wrapper = dict(
         discriminators=dict(
             optimizer=dict(type='Adam', lr=0.0002, betas=(0.5, 0.999)))))
 
-# sample grids; a collapse check on 16 seeded samples (WARNING in the log)
+# sample grids; a collapse check on 16 seeded samples (WARNING in the
+# log); G_P's batch-norm statistics fitted to G_S's sketches before each
+# checkpoint (RendererCalibrationHook says why)
 custom_hooks = [
     dict(type='SkrGANSampleHook', interval=5000, num_samples=8),
-    dict(type='SampleDiversityHook', interval=5000, num_samples=16)
+    dict(type='SampleDiversityHook', interval=5000, num_samples=16),
+    # runs first all the same (priority ABOVE_NORMAL)
+    dict(type='RendererCalibrationHook', interval=500),  # = checkpoints
 ]

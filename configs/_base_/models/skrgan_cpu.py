@@ -14,8 +14,12 @@ model = dict(
 
 optim_wrapper = dict(sketch={{_base_.progressive_cpu_optim}})
 
-# sample grids; a collapse check on 16 seeded samples (WARNING in the log)
+# sample grids; a collapse check on 16 seeded samples (WARNING in the
+# log); G_P's batch-norm statistics fitted to G_S's sketches before each
+# checkpoint (RendererCalibrationHook says why)
 custom_hooks = [
     dict(type='SkrGANSampleHook', interval=250, num_samples=8),
-    dict(type='SampleDiversityHook', interval=250, num_samples=16)
+    dict(type='SampleDiversityHook', interval=250, num_samples=16),
+    # runs first all the same (priority ABOVE_NORMAL)
+    dict(type='RendererCalibrationHook', interval=500),  # = checkpoints
 ]

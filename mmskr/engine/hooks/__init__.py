@@ -1,9 +1,10 @@
 from .class_frequency_hook import ClassFrequencyHook
 from .dist_consistency_hook import DistConsistencyHook
+from .renderer_calibration_hook import RendererCalibrationHook
 from .sample_diversity_hook import SampleDiversityHook, sample_diversity
 from .skrgan_sample_hook import SkrGANSampleHook
 
 __all__ = [
     'SkrGANSampleHook', 'ClassFrequencyHook', 'DistConsistencyHook',
-    'SampleDiversityHook', 'sample_diversity'
+    'SampleDiversityHook', 'sample_diversity', 'RendererCalibrationHook'
 ]

@@ -1,6 +1,8 @@
 """Colour render mapping of SkrGAN: sketch -> image (pix2pix-style)."""
-from typing import Dict, List, Optional
+import itertools
+from typing import Dict, Iterable, List, Optional
 
+import torch
 from mmagic.models.editors.pix2pix import Pix2Pix
 from mmagic.models.utils import set_requires_grad
 from mmagic.registry import MODELS
@@ -141,6 +143,59 @@ class SketchRenderer(Pix2Pix):
         finally:
             gen.train(was_training)
         return out.clamp(-1., 1.)
+
+    @torch.no_grad()
+    def calibrate_norm(self, sketches: Iterable[Tensor]) -> int:
+        """Re-estimate G_P's batch-norm statistics on ``sketches`` (AdaBN).
+
+        Training measures the running means and variances of G_P's
+        ``BatchNorm`` layers on the real sketch drafts, but :meth:`render`
+        later reads sketches drawn by G_S, whose statistics differ (softer
+        strokes, grey background: a domain shift). This replaces the running
+        statistics by their exact average over the given batches (Li et
+        al., "Revisiting batch normalization for practical domain
+        adaptation", 2016), in PyTorch's own cumulative mode
+        (``momentum=None``), with dropout off as in :meth:`render`. Weights
+        are untouched, no gradient is computed, and the train/eval mode and
+        momentum of every layer are restored; training itself normalises
+        with batch statistics and so is unaffected (the next training
+        iterations blend the running statistics back towards the drafts').
+
+        Args:
+            sketches (Iterable[Tensor]): Batches (N, Cs, H, W) in [-1, 1].
+
+        Returns:
+            int: Number of sketches seen (0 leaves the statistics as they
+            were).
+        """
+        gen = self.generators['image']
+        norms = [
+            m for m in gen.modules()
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+            and m.track_running_stats
+        ]
+        batches = iter(sketches)
+        first = next(batches, None)
+        if first is None or not norms:
+            return 0
+        modes = [(m, m.training) for m in gen.modules()]
+        momenta = [m.momentum for m in norms]
+        seen = 0
+        try:
+            gen.eval()  # dropout off
+            for m in norms:
+                m.reset_running_stats()
+                m.momentum = None  # cumulative average over the batches
+                m.train()
+            for batch in itertools.chain([first], batches):
+                gen(batch)
+                seen += len(batch)
+        finally:
+            for m, momentum in zip(norms, momenta):
+                m.momentum = momentum
+            for m, mode in modes:
+                m.training = mode
+        return seen
 
     def forward(self, inputs, data_samples: Optional[list] = None,
                 mode: Optional[str] = None) -> List[DataSample]:

@@ -136,6 +136,18 @@ class SkrGAN(BaseModel):
         return log_vars
 
     # ------------------------------------------------------------------
+    def _draw_sketch(self, noise: Tensor, sample_model: str) -> Tensor:
+        """G_S's sketches of ``noise`` at the render resolution."""
+        sketch = self.sketch_gan.sample_sketches(
+            noise, sample_model=sample_model)
+        size = self.out_scale
+        if sketch.shape[-1] != size:
+            # G_S is still growing: bring its sketch to the render size
+            sketch = F.interpolate(
+                sketch, size=(size, size), mode='bilinear',
+                align_corners=False)
+        return sketch
+
     @torch.no_grad()
     def sample(self,
                noise: Optional[Tensor] = None,
@@ -157,16 +169,62 @@ class SkrGAN(BaseModel):
         noise = self.sketch_gan.noise_fn(noise, num_batches=num_batches)
         if sample_model is None:  # mmagic's default: EMA when G_S has one
             sample_model = self.sketch_gan._get_valid_model({})
-        sketch = self.sketch_gan.sample_sketches(
-            noise, sample_model=sample_model)
-        size = self.out_scale
-        if sketch.shape[-1] != size:
-            # G_S is still growing: bring its sketch to the render size
-            sketch = F.interpolate(
-                sketch, size=(size, size), mode='bilinear',
-                align_corners=False)
+        sketch = self._draw_sketch(noise, sample_model)
         image = self.renderer.render(sketch)
         return dict(sketch=sketch, image=image, noise=noise)
+
+    @torch.no_grad()
+    def calibrate_renderer(self,
+                           num_sketches: int = 400,
+                           seed: int = 10000,
+                           batch_size: int = 16,
+                           sample_model: Optional[str] = None) -> int:
+        """Fit G_P's batch-norm statistics to the sketches G_S draws.
+
+        Draws ``num_sketches`` sketches as :meth:`sample` does (seeds
+        ``seed, seed + 1, ...``, one noise vector per seed as in
+        :func:`mmskr.apis.seeded_noise`; the default seeds lie outside
+        Table 1's 0..99) and hands them to
+        :meth:`SketchRenderer.calibrate_norm`. Samples drawn afterwards
+        are rendered with statistics of the sketches they come from instead
+        of those of the real drafts G_P was trained on. The global RNG is
+        not used. ``RendererCalibrationHook`` calls this during training so
+        that every checkpoint carries calibrated statistics.
+
+        Args:
+            num_sketches (int): Sketches to average over. Defaults to 400.
+            seed (int): First seed. Defaults to 10000.
+            batch_size (int): Sketches per forward pass (the training
+                batch size is a good choice). Defaults to 16.
+            sample_model (str, optional): G_S weights, as for
+                :meth:`sample`.
+
+        Returns:
+            int: Number of sketches used.
+        """
+        if num_sketches < 1 or batch_size < 1:
+            raise ValueError('calibrate_renderer needs num_sketches >= 1 and '
+                             f'batch_size >= 1, got {num_sketches} and '
+                             f'{batch_size}')
+        from ....apis.generation import seeded_noise
+        if sample_model is None:
+            sample_model = self.sketch_gan._get_valid_model({})
+        device = next(self.parameters()).device
+        modes = [(m, m.training) for m in self.sketch_gan.modules()]
+
+        def sketches():
+            for start in range(seed, seed + num_sketches, batch_size):
+                stop = min(start + batch_size, seed + num_sketches)
+                noise = seeded_noise(range(start, stop),
+                                     self.noise_size).to(device)
+                yield self._draw_sketch(noise, sample_model)
+
+        try:
+            self.sketch_gan.eval()
+            return self.renderer.calibrate_norm(sketches())
+        finally:
+            for m, mode in modes:
+                m.training = mode
 
     def forward(self,
                 inputs: Union[dict, Tensor],
