@@ -16,6 +16,11 @@ diversity, seed 0, docs/metrics.md):
   the real images. G_P has seen these sketches in training, so this is an
   optimistic bound on what the renderer gives perfect sketches; if it is far
   below the samples' SWD, the sketch module is what limits the images.
+- ``samples_calibrated``: the samples of the default G_S weights again
+  after ``SkrGAN.calibrate_renderer`` (G_P's batch-norm statistics fitted to
+  G_S's sketches, what ``RendererCalibrationHook`` does before every
+  checkpoint); for checkpoints written without the hook this shows what it
+  adds.
 - ``real``: MS-SSIM among real images and among real sketches, and SWD
   between the two halves of the real set (the floor at this set size).
 
@@ -121,6 +126,16 @@ def diagnose(config: str, checkpoint: str, num_fake: int = 100) -> dict:
         swd=swd['avg'],
         swd_levels=swd,
         ms_ssim=ms_ssim_diversity(rendered, seed=0))
+    # the renderer's batch-norm statistics fitted to G_S's sketches, as
+    # RendererCalibrationHook does before each checkpoint (a no-op up to
+    # float rounding for checkpoints written with the hook)
+    name = model.sketch_gan._get_valid_model({})
+    model.calibrate_renderer(sample_model=name)
+    fake = generate_images(model, seeds, sample_model=name)['fake_img']
+    swd = pggan_swd(real, fake, seed=0)
+    result['samples_calibrated'] = dict(
+        sample_model=name, swd=swd['avg'], swd_levels=swd,
+        ms_ssim=ms_ssim_diversity(fake, seed=0))
     return result
 
 
@@ -161,6 +176,10 @@ def main(argv=None) -> int:
     print(f'G_P(real sketches): SWD {rr["swd"]:.1f} '
           f'({levels(rr["swd_levels"])}), MS-SSIM '
           f'{rr["ms_ssim"]:.3f}')
+    c = row['samples_calibrated']
+    print(f'samples ({c["sample_model"]}) after calibrate_renderer: SWD '
+          f'{c["swd"]:.1f} ({levels(c["swd_levels"])}), MS-SSIM '
+          f'{c["ms_ssim"]:.3f}')
     return 0
 
 

@@ -48,6 +48,9 @@ def test_diagnose_untrained_model_with_ema(fake_data_root, monkeypatch):
     assert out['rendered_real_sketches']['swd'] > 0
     assert (out['rendered_real_sketches']['swd_levels']['avg'] ==
             out['rendered_real_sketches']['swd'])
+    calibrated = out['samples_calibrated']
+    assert calibrated['sample_model'] == 'ema'
+    assert calibrated['swd'] > 0 and calibrated['swd'] != orig['swd']
 
 
 def test_main_refuses_an_empty_work_dir(
