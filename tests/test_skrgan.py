@@ -424,8 +424,11 @@ def test_renderer_calibrate_norm_takes_statistics_of_the_given_sketches():
             assert torch.equal(v, weights[k]), k
     before = _norm_stats(model)
     assert model.renderer.calibrate_norm([]) == 0  # nothing: unchanged
+    with pytest.raises(RuntimeError):  # a bad batch: raised, unchanged
+        model.renderer.calibrate_norm([x[:4], torch.zeros(2, 5, 64, 64)])
     for (m0, v0), (m1, v1) in zip(before, _norm_stats(model)):
         assert torch.equal(m0, m1) and torch.equal(v0, v1)
+    assert all(m.momentum == 0.1 for m in norms)
 
 
 def test_calibrate_renderer_is_seeded_and_leaves_the_global_rng():

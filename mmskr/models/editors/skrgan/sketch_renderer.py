@@ -166,7 +166,7 @@ class SketchRenderer(Pix2Pix):
 
         Returns:
             int: Number of sketches seen (0 leaves the statistics as they
-            were).
+            were, as does an error in a batch, which is raised).
         """
         gen = self.generators['image']
         norms = [
@@ -180,6 +180,8 @@ class SketchRenderer(Pix2Pix):
             return 0
         modes = [(m, m.training) for m in gen.modules()]
         momenta = [m.momentum for m in norms]
+        saved = [{k: v.clone() for k, v in m.state_dict().items()}
+                 for m in norms]
         seen = 0
         try:
             gen.eval()  # dropout off
@@ -190,6 +192,10 @@ class SketchRenderer(Pix2Pix):
             for batch in itertools.chain([first], batches):
                 gen(batch)
                 seen += len(batch)
+        except BaseException:  # keep the statistics the model had
+            for m, state in zip(norms, saved):
+                m.load_state_dict(state)
+            raise
         finally:
             for m, momentum in zip(norms, momenta):
                 m.momentum = momentum
