@@ -58,6 +58,17 @@ Workarounds:
    dir's config of any PGGAN/SkrGAN run fails to build (tools/sample.py,
    ``init_model``). The patched ``__init__`` orders ``nkimgs_per_scale`` by
    scale before mmagic's; a config whose scales are ascending is unchanged.
+8. Distributed runs abort at exit: neither mmengine 0.10.7's Runner nor
+   mmagic's ``tools/train.py`` destroys the process group, and a gloo
+   process group left alive when the interpreter finalises can abort the
+   process (``terminate called without an active exception``, SIGABRT):
+   gloo's worker threads still hold work objects whose tensors need the
+   GIL while Python is torn down (pytorch/pytorch#179291, an atexit fix
+   proposed upstream and abandoned). A finished ``dist_train.sh`` run then
+   exits non-zero now and then. The patched ``_init_dist_pytorch`` /
+   ``_init_dist_slurm`` register an ``atexit`` handler that destroys the
+   default process group while the interpreter is still whole (a no-op if
+   the program destroyed it itself).
 """
 import importlib.machinery
 import pickle
@@ -422,10 +433,34 @@ def _cpu_backend(backend: str) -> str:
     return backend
 
 
+_EXIT_HANDLER_REGISTERED = False
+
+
+def destroy_process_group_at_exit() -> None:
+    """Destroy the default process group when Python exits (workaround 8).
+
+    Registered once per process; the handler does nothing when no group is
+    initialised (never created, or destroyed by the program).
+    """
+    global _EXIT_HANDLER_REGISTERED
+    if _EXIT_HANDLER_REGISTERED:
+        return
+    import atexit
+    atexit.register(_destroy_process_group)
+    _EXIT_HANDLER_REGISTERED = True
+
+
+def _destroy_process_group() -> None:
+    import torch.distributed as torch_dist
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.destroy_process_group()
+
+
 def _init_dist_pytorch_cpu_aware(backend, init_backend='torch', **kwargs):
     """mmengine's ``_init_dist_pytorch`` without ``cuda.set_device`` on CPU.
     """
     import torch
+    destroy_process_group_at_exit()
     if torch.cuda.is_available() or init_backend != 'torch':
         return ORIGINALS['_init_dist_pytorch'](
             backend, init_backend=init_backend, **kwargs)
@@ -443,6 +478,7 @@ def _init_dist_slurm_cpu_aware(backend, port=None, init_backend='torch',
     """mmengine's ``_init_dist_slurm``: SLURM env to torch env, on CPU too.
     """
     import torch
+    destroy_process_group_at_exit()
     if torch.cuda.is_available() or init_backend != 'torch':
         return ORIGINALS['_init_dist_slurm'](
             backend, port=port, init_backend=init_backend, **kwargs)

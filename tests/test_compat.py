@@ -263,6 +263,39 @@ def test_dist_init_on_cpu_uses_gloo(monkeypatch):
             torch.distributed.destroy_process_group()
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason='needs a CPU machine')
+def test_process_group_is_destroyed_before_interpreter_exit():
+    # an atexit handler registered before init_dist runs after mmskr's (LIFO):
+    # by then the gloo group must be gone, so no gloo thread outlives Python
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    res = _run(f"""
+        import atexit, os
+        os.environ.update(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
+                          MASTER_ADDR='127.0.0.1', MASTER_PORT='{port}')
+        import torch, torch.distributed as dist
+        import mmskr
+        from mmengine.dist import init_dist
+        atexit.register(lambda: print('at exit initialized:',
+                                      dist.is_initialized()))
+        init_dist('pytorch', backend='gloo')
+        t = torch.ones(3)
+        dist.all_reduce(t)
+        print('world', dist.get_world_size(), 'sum', float(t.sum()))
+    """)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert 'world 1 sum 3.0' in res.stdout
+    assert 'at exit initialized: False' in res.stdout
+
+
+def test_exit_handler_is_a_no_op_without_a_process_group():
+    assert not torch.distributed.is_initialized()
+    compat._destroy_process_group()  # nothing to destroy: no error
+    assert not torch.distributed.is_initialized()
+
+
 # 7. dumped progressive configs ------------------------------------------------
 
 

@@ -193,5 +193,6 @@ def test_configs_carry_the_diversity_check():
     for path in (CONFIG, osp.join(REPO, 'configs/skrgan/skrgan_lungct.py')):
         hooks = Config.fromfile(path).custom_hooks
         assert [h.type for h in hooks] == [
-            'SkrGANSampleHook', 'SampleDiversityHook'
+            'SkrGANSampleHook', 'SampleDiversityHook',
+            'RendererCalibrationHook'
         ]
