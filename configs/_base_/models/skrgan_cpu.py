@@ -20,6 +20,6 @@ optim_wrapper = dict(sketch={{_base_.progressive_cpu_optim}})
 custom_hooks = [
     dict(type='SkrGANSampleHook', interval=250, num_samples=8),
     dict(type='SampleDiversityHook', interval=250, num_samples=16),
-    # runs first all the same (priority ABOVE_NORMAL)
+    # priority ABOVE_NORMAL: runs before the two hooks above
     dict(type='RendererCalibrationHook', interval=500),  # = checkpoints
 ]
