@@ -51,7 +51,10 @@ def _dist_train(config, work, data_root, iters, *extra):
     ]
     res = subprocess.run(cmd, capture_output=True, text=True, env=env,
                          timeout=600)
-    assert res.returncode == 0, (res.stdout + res.stderr)[-4000:]
+    # both tails: the training log is on stdout, a crash's report on stderr
+    assert res.returncode == 0, (
+        f'exit {res.returncode}\n--- stdout (tail) ---\n'
+        f'{res.stdout[-2500:]}\n--- stderr (tail) ---\n{res.stderr[-2500:]}')
     return res.stdout + res.stderr
 
 
