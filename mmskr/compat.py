@@ -65,10 +65,9 @@ Workarounds:
    gloo's worker threads still hold work objects whose tensors need the
    GIL while Python is torn down (pytorch/pytorch#179291, an atexit fix
    proposed upstream and abandoned). A finished ``dist_train.sh`` run then
-   exits non-zero now and then. The patched ``_init_dist_pytorch`` /
-   ``_init_dist_slurm`` register an ``atexit`` handler that destroys the
-   default process group while the interpreter is still whole (a no-op if
-   the program destroyed it itself).
+   exits non-zero now and then. ``import mmskr`` registers an ``atexit``
+   handler that destroys the default process group while the interpreter is
+   still whole (a no-op without a group, or if the program destroyed it).
 """
 import importlib.machinery
 import pickle
@@ -433,34 +432,27 @@ def _cpu_backend(backend: str) -> str:
     return backend
 
 
-_EXIT_HANDLER_REGISTERED = False
-
-
-def destroy_process_group_at_exit() -> None:
-    """Destroy the default process group when Python exits (workaround 8).
-
-    Registered once per process; the handler does nothing when no group is
-    initialised (never created, or destroyed by the program).
-    """
-    global _EXIT_HANDLER_REGISTERED
-    if _EXIT_HANDLER_REGISTERED:
-        return
-    import atexit
-    atexit.register(_destroy_process_group)
-    _EXIT_HANDLER_REGISTERED = True
-
-
 def _destroy_process_group() -> None:
     import torch.distributed as torch_dist
     if torch_dist.is_available() and torch_dist.is_initialized():
         torch_dist.destroy_process_group()
 
 
+def destroy_process_group_at_exit() -> bool:
+    """Destroy the default process group when Python exits (workaround 8).
+
+    The handler does nothing when no group is initialised (never created,
+    or destroyed by the program).
+    """
+    import atexit
+    atexit.register(_destroy_process_group)
+    return True
+
+
 def _init_dist_pytorch_cpu_aware(backend, init_backend='torch', **kwargs):
     """mmengine's ``_init_dist_pytorch`` without ``cuda.set_device`` on CPU.
     """
     import torch
-    destroy_process_group_at_exit()
     if torch.cuda.is_available() or init_backend != 'torch':
         return ORIGINALS['_init_dist_pytorch'](
             backend, init_backend=init_backend, **kwargs)
@@ -478,7 +470,6 @@ def _init_dist_slurm_cpu_aware(backend, port=None, init_backend='torch',
     """mmengine's ``_init_dist_slurm``: SLURM env to torch env, on CPU too.
     """
     import torch
-    destroy_process_group_at_exit()
     if torch.cuda.is_available() or init_backend != 'torch':
         return ORIGINALS['_init_dist_slurm'](
             backend, port=port, init_backend=init_backend, **kwargs)
@@ -552,7 +543,7 @@ _EARLY: List[Callable[[], bool]] = [
 ]
 _LATE: List[Callable[[], bool]] = [
     fix_init_info, atomic_checkpoint_writes, cpu_distributed_init,
-    order_progressive_scales
+    order_progressive_scales, destroy_process_group_at_exit
 ]
 
 

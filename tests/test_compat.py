@@ -25,7 +25,7 @@ def test_all_workarounds_applied_on_import():
         'patch_numpy_bool8', 'install_mmcv_ext_placeholder',
         'register_safe_checkpoint_globals', 'fix_init_info',
         'atomic_checkpoint_writes', 'cpu_distributed_init',
-        'order_progressive_scales'
+        'order_progressive_scales', 'destroy_process_group_at_exit'
     ]
 
 
@@ -230,13 +230,17 @@ def test_package_version():
 
 
 # 6. distributed init without CUDA -------------------------------------------
-def _single_process_env(monkeypatch):
+def _free_port() -> int:
     import socket
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def _single_process_env(monkeypatch):
     for k, v in dict(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
-                     MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port)).items():
+                     MASTER_ADDR='127.0.0.1',
+                     MASTER_PORT=str(_free_port())).items():
         monkeypatch.setenv(k, v)
 
 
@@ -265,21 +269,18 @@ def test_dist_init_on_cpu_uses_gloo(monkeypatch):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason='needs a CPU machine')
 def test_process_group_is_destroyed_before_interpreter_exit():
-    # an atexit handler registered before init_dist runs after mmskr's (LIFO):
-    # by then the gloo group must be gone, so no gloo thread outlives Python
-    import socket
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
+    # an atexit handler registered before ``import mmskr`` runs after
+    # mmskr's (LIFO): by then the gloo group must be gone, so no gloo
+    # thread outlives Python
     res = _run(f"""
         import atexit, os
         os.environ.update(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
-                          MASTER_ADDR='127.0.0.1', MASTER_PORT='{port}')
+                          MASTER_ADDR='127.0.0.1', MASTER_PORT='{_free_port()}')
         import torch, torch.distributed as dist
-        import mmskr
-        from mmengine.dist import init_dist
         atexit.register(lambda: print('at exit initialized:',
                                       dist.is_initialized()))
+        import mmskr
+        from mmengine.dist import init_dist
         init_dist('pytorch', backend='gloo')
         t = torch.ones(3)
         dist.all_reduce(t)
