@@ -14,7 +14,7 @@ sys.path.insert(0, '/work/main/benchmarks')
 import mmskr  # noqa: E402,F401
 from mmskr.apis import generate_images, init_model, load_real_images  # noqa
 from mmskr.evaluation.functional.swd import pggan_swd  # noqa: E402
-from skrgan_diagnose import render  # noqa: E402
+from skrgan_diagnose import levels, render  # noqa: E402
 
 cfg, ckpt = sys.argv[1], sys.argv[2]
 model = init_model(cfg, ckpt)
@@ -33,8 +33,7 @@ def match(s):
 
 
 def lv(d):
-    return '%.1f (%s)' % (d['avg'], '/'.join(
-        '%.0f' % v for k, v in d.items() if k != 'avg'))
+    return '%.1f (%s)' % (d['avg'], levels(d))
 
 
 fs = generate_images(model, list(range(100)))['fake_sketch']
