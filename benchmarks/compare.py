@@ -26,8 +26,8 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 import mmskr  # noqa: E402,F401  (upstream workarounds before mmagic)
-from mmskr.benchmark import harness  # noqa: E402
-from mmskr.benchmark.presets import PRESETS  # noqa: E402
+from experiments.table1 import harness  # noqa: E402
+from experiments.table1.presets import PRESETS  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -56,7 +56,7 @@ def parse_args(argv=None):
     p.add_argument(
         '--results-dir',
         help='results.jsonl, table.md/csv and samples.png (default: '
-        'benchmarks/results/compare_PRESET)')
+        'benchmarks/results/table1_PRESET)')
     p.add_argument(
         '--inception-weights',
         help='Inception file for FID/KID (see docs/metrics.md); without it '
@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     if args.num_fake is not None:
         preset = harness.with_num_fake(preset, args.num_fake)
     results_dir = args.results_dir or osp.join(REPO, 'benchmarks', 'results',
-                                               f'compare_{preset.name}')
+                                               f'table1_{preset.name}')
     if args.leaderboard:
         return harness.leaderboard(results_dir)
     if not osp.isdir(args.data_root):

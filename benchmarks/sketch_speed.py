@@ -21,7 +21,7 @@ Measured in the same run:
 
 Targets: >= 1000 images/s per core for the transform and >= 15x the
 scikit-image version. The figures and the machine are appended as one JSON
-line to ``benchmarks/results/sketch_speed.jsonl``.
+line to ``benchmarks/results/sketch_speed/results.jsonl``.
 """
 import argparse
 import datetime
@@ -48,7 +48,8 @@ SIZE = 512
 NUM_IMAGES = 20
 TARGET_IMG_S = 1000.0
 TARGET_RATIO = 15.0
-RESULTS = Path(__file__).resolve().parent / 'results' / 'sketch_speed.jsonl'
+RESULTS = (Path(__file__).resolve().parent / 'results' / 'sketch_speed' /
+           'results.jsonl')
 
 
 def sketch_draft_skimage(img: np.ndarray,

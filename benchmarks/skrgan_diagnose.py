@@ -26,7 +26,7 @@ diversity, seed 0, docs/metrics.md):
 
 Real images and sketches come from the config's train pipeline (the images
 it was trained on). Appends one JSON line to
-``benchmarks/results/skrgan_diagnose.jsonl`` and prints a summary.
+``benchmarks/results/skrgan_diagnose/results.jsonl`` and prints a summary.
 """
 import argparse
 import os
@@ -42,13 +42,14 @@ sys.path.insert(0, REPO)
 
 import mmskr  # noqa: E402,F401
 from mmskr.apis import generate_images, init_model, load_real_images  # noqa
-from mmskr.benchmark.cells import machine, now  # noqa: E402
+from experiments.runner import machine, now  # noqa: E402
 from mmskr.engine.runner_utils import find_resumable_checkpoint  # noqa
 from mmskr.evaluation.functional.ms_ssim import ms_ssim_diversity  # noqa
 from mmskr.evaluation.functional.swd import pggan_swd  # noqa: E402
 from mmskr.utils.json_lines import append_json_line  # noqa: E402
 
-RESULTS = osp.join(REPO, 'benchmarks', 'results', 'skrgan_diagnose.jsonl')
+RESULTS = osp.join(REPO, 'benchmarks', 'results', 'skrgan_diagnose',
+                   'results.jsonl')
 
 
 def parse_args(argv=None):

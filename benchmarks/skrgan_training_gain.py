@@ -12,7 +12,7 @@ with ``--init-seed`` (untrained) and (b) the newest complete checkpoint of
 the work dir; SWD on the PGGAN protocol (x1e3, seed 0, docs/metrics.md) of
 each set against the real images, and the same measure between two halves
 of the real set as a floor. Appends one JSON line to
-``benchmarks/results/skrgan_training_gain.jsonl`` and prints it.
+``benchmarks/results/skrgan_training_gain/results.jsonl`` and prints it.
 """
 import argparse
 import json
@@ -25,12 +25,12 @@ sys.path.insert(0, REPO)
 
 import mmskr  # noqa: E402,F401
 from mmskr.apis import generate_images, init_model, load_real_images  # noqa
-from mmskr.benchmark.cells import machine, now  # noqa: E402
+from experiments.runner import machine, now  # noqa: E402
 from mmskr.engine.runner_utils import find_resumable_checkpoint  # noqa
 from mmskr.evaluation.functional.swd import pggan_swd  # noqa: E402
 
 RESULTS = osp.join(REPO, 'benchmarks', 'results',
-                   'skrgan_training_gain.jsonl')
+                   'skrgan_training_gain', 'results.jsonl')
 
 
 def parse_args(argv=None):

@@ -27,9 +27,8 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 import mmskr  # noqa: E402,F401  (upstream workarounds before mmagic)
-import mmskr.segmentation  # noqa: E402,F401  (registers the model)
-from mmskr.segmentation import harness  # noqa: E402
-from mmskr.segmentation.presets import ARMS, PRESETS  # noqa: E402
+from experiments.table2 import harness  # noqa: E402
+from experiments.table2.presets import ARMS, PRESETS  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -71,7 +70,7 @@ def parse_args(argv=None):
     p.add_argument(
         '--results-dir',
         help='results.jsonl, table.md and pairs.png (default: '
-        'benchmarks/results/vessel_seg_PRESET)')
+        'benchmarks/results/table2_PRESET)')
     p.add_argument('--leaderboard', action='store_true',
                    help='print the table from existing results; train '
                    'nothing')
@@ -103,7 +102,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     preset = PRESETS[args.preset]
     results_dir = args.results_dir or osp.join(
-        REPO, 'benchmarks', 'results', f'vessel_seg_{preset.name}')
+        REPO, 'benchmarks', 'results', f'table2_{preset.name}')
     if args.leaderboard:
         return harness.leaderboard(results_dir)
     if not osp.isdir(args.drive):

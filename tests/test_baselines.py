@@ -450,7 +450,7 @@ def _pggan_mid_fade_in():
     """A fresh CPU PGGAN (16 px) whose image count is 1 kimg into the 2 kimg
     fade-in of the 8 px stage: what ``--resume`` restores mid-fade-in."""
     from mmengine.config import Config
-    from mmskr.benchmark import perf
+    from experiments import perf
     cfg = Config.fromfile('configs/pggan/pggan_cpu_lungct.py')
     model, optim = perf.build_model_and_optim(
         perf.model_cfg_at_size(cfg.model, 16), cfg.optim_wrapper)

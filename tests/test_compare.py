@@ -69,9 +69,9 @@ def test_bad_data_root_is_a_clear_error(tmp_path):
 def test_sample_grid_keeps_tiles_of_cells_not_on_this_machine(tmp_path):
     import numpy as np
 
-    from mmskr.benchmark import harness
-    from mmskr.benchmark.cells import cell_dir
-    from mmskr.benchmark.presets import PRESETS
+    from experiments.table1 import harness
+    from experiments.table1.cells import cell_dir
+    from experiments.table1.presets import PRESETS
     preset = PRESETS['smoke']
     work = str(tmp_path)
     cell = cell_dir(work, preset, 'pggan', 'lungct')

@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from mmskr.benchmark import harness, table
-from mmskr.benchmark.presets import (METHODS, MODALITIES, PRESETS,
+from experiments.table1 import harness, table
+from experiments.table1.presets import (METHODS, MODALITIES, PRESETS,
                                      config_path, parse_only)
-from mmskr.benchmark.reported import REPORTED
+from experiments.table1.reported import REPORTED
 
 
 def _row(method, modality, swd, ms, fid=None, ms_real=0.4):

@@ -1,4 +1,4 @@
-"""benchmarks/perf.py and mmskr.benchmark.perf: sizing, stage comparison,
+"""benchmarks/perf.py and experiments.perf: sizing, stage comparison,
 loader and metric timing on generated images (tiny sizes, a few steps)."""
 import importlib.util
 import json
@@ -9,12 +9,12 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from mmskr.benchmark import perf
+from experiments import perf, perf_cells
+from experiments.table1.presets import METHODS
 from mmskr.engine.runner_utils import amp_optim_wrapper_cfg
 from test_skrgan import fake_data_root  # noqa: F401  (fixture)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-METHODS = ('skrgan', 'dcgan', 'acgan', 'wgan', 'wgangp', 'pggan')
 
 
 def _bench():
@@ -92,32 +92,32 @@ def test_cells_measure_steps_stages_loader_and_metrics(data_root):
     bench = _bench()
     base = dict(device='cpu', batch=4, warmup=1, blocks=2, threads=1)
     cfg = bench.config_for('skrgan', 'cpu', 'lungct')
-    train = bench.cell_train(dict(base, method='wgan', size=16,
+    train = perf_cells.cell_train(dict(base, method='wgan', size=16,
                                   config=bench.config_for(
                                       'wgan', 'cpu', 'lungct')))
     assert train['images_per_s'] == pytest.approx(
         4 / train['seconds_per_iter'])
     assert len(train['seconds_per_iter_all']) == 2
     assert train['peak_mem_mib'] > 100 and train['params_m'] > 0
-    acgan = bench.cell_train(dict(base, method='acgan', size=16,
+    acgan = perf_cells.cell_train(dict(base, method='acgan', size=16,
                                   config=bench.config_for(
                                       'acgan', 'cpu', 'lungct')))
     assert acgan['seconds_per_iter'] > 0
-    stages = bench.cell_stages(dict(base, size=32, config=cfg, rounds=1))
+    stages = perf_cells.cell_stages(dict(base, size=32, config=cfg, rounds=1))
     assert set(stages['seconds_per_iter']) == {
         'skrgan_sketch', 'mmagic_pggan', 'skrgan_render', 'mmagic_pix2pix'}
     assert stages['sketch_ratio'] == pytest.approx(
         stages['seconds_per_iter']['skrgan_sketch'] /
         stages['seconds_per_iter']['mmagic_pggan'])
-    data = bench.cell_data(dict(base, size=16, batches=2, config=cfg,
+    data = perf_cells.cell_data(dict(base, size=16, batches=2, config=cfg,
                                 num_workers=0))
     assert data['images_per_s'] > 0 and data['num_workers'] == 0
-    ev = bench.cell_eval(dict(base, num_fake=6, config=cfg))
+    ev = perf_cells.cell_eval(dict(base, num_fake=6, config=cfg))
     assert ev['num_fake'] == 6 and ev['num_real'] == 8
     assert ev['swd_seconds'] > 0 and ev['ms_ssim_seconds'] > 0
     if ev['fid_kid_seconds'] is None:
         assert 'n/a' in ev['fid_note']
-    amp = bench.cell_amp(dict(base, method='dcgan', size=16,
+    amp = perf_cells.cell_amp(dict(base, method='dcgan', size=16,
                               config=bench.config_for(
                                   'dcgan', 'cpu', 'lungct')))
     if not torch.cuda.is_available():
@@ -132,10 +132,10 @@ def test_main_writes_json_lines_and_markdown(data_root, tmp_path):
                      '--blocks', '1', '--warmup', '1', '--num-fake', '4',
                      '--threads', '1', '--out', str(out)])
     assert rc == 0
-    rows = [json.loads(x) for x in open(out / 'perf_cpu.jsonl')]
+    rows = [json.loads(x) for x in open(out / 'results.jsonl')]
     assert [r['part'] for r in rows] == ['train', 'eval']
     assert rows[0]['result']['images_per_s'] > 0, rows[0]
     assert rows[0]['machine']['cpu_count'] == os.cpu_count()
-    md = open(out / 'perf_cpu.md').read()
+    md = open(out / 'table.md').read()
     assert '| dcgan' in md and 'Metric cost' in md
     assert 'python benchmarks/perf.py' in md

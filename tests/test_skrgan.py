@@ -332,7 +332,7 @@ def test_cpu_progressive_configs_halve_the_lr_at_64px():
     """G_S/D_S and the PGGAN baseline build one Adam per scale (mmagic's
     PGGANOptimWrapperConstructor): 5e-4 up to 32 px, 2.5e-4 at 64 px."""
     from mmengine import Config
-    from mmskr.benchmark import perf
+    from experiments import perf
     repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
     for path, part in (('skrgan/skrgan_cpu_lungct.py', 'sketch_'),
                        ('pggan/pggan_cpu_lungct.py', '')):

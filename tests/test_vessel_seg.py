@@ -11,16 +11,16 @@ import torch
 from PIL import Image
 
 import mmskr  # noqa: F401  (registers mmagic workarounds first)
-from mmskr.segmentation import (estimate_fov, load_drive_pairs, masked_bce,
-                                masked_dice, pairs_from_samples,
-                                sketch_to_label, synthetic_pairs,
-                                vessel_metrics)
-from mmskr.segmentation.harness import stage_config, train_stage
-from mmskr.segmentation.presets import PRESETS
-from mmskr.segmentation.synthetic_pairs import draft_at_scale
-from mmskr.segmentation.transforms import (PackVesselInputs, RandomIntensity,
-                                           RandomPairedCrop, adjust_intensity)
-from mmskr.segmentation.vessel_data import load_pairs, save_pairs
+from experiments.table2.harness import stage_config, train_stage
+from experiments.table2.presets import PRESETS
+from mmskr.apis import pairs_from_samples, synthetic_pairs
+from mmskr.apis.synthetic_pairs import draft_at_scale
+from mmskr.datasets import (estimate_fov, load_drive_pairs, load_pairs,
+                            save_pairs, sketch_to_label)
+from mmskr.datasets.transforms import (PackVesselInputs, RandomIntensity,
+                                       RandomPairedCrop, adjust_intensity)
+from mmskr.evaluation.functional import vessel_metrics
+from mmskr.models import masked_bce, masked_dice
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'benchmarks'))
@@ -215,7 +215,7 @@ def test_synthetic_pairs_are_seeded(untrained_skrgan):
 
 
 def test_a_stage_is_reproducible_from_its_seed(fake_drive, tmp_path):
-    from mmskr.segmentation.harness import drive_file
+    from experiments.table2.harness import drive_file
     preset = PRESETS['smoke']
     pairs = drive_file(str(tmp_path / 'data'), fake_drive, 'training', 64)
 

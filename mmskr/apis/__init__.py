@@ -1,6 +1,13 @@
 """Programmatic entry points: build a model from a config, draw seeded
-samples from any mmagic GAN, and read a config's real images."""
-from .generation import (generate_images, init_model, load_real_images,
-                         seeded_noise)
+samples from any mmagic GAN, read a config's real images, and draw
+(image, vessel label) pairs from a trained GAN."""
+from .generation import (generate_images, init_model, load_config,
+                         load_real_images, seeded_noise)
+from .synthetic_pairs import (DRAFT_SIZE, LABEL_SOURCES, pairs_from_samples,
+                              synthetic_pairs)
 
-__all__ = ['generate_images', 'init_model', 'load_real_images', 'seeded_noise']
+__all__ = [
+    'DRAFT_SIZE', 'LABEL_SOURCES', 'generate_images', 'init_model',
+    'load_config', 'load_real_images', 'pairs_from_samples', 'seeded_noise',
+    'synthetic_pairs'
+]

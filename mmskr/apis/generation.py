@@ -4,6 +4,7 @@ Every generated image is reproducible from (config, checkpoint, seed): image
 ``k`` of a call with seeds ``[s0, s1, ...]`` uses the noise vector drawn from
 ``torch.Generator().manual_seed(s_k)`` alone, whatever the batch size.
 """
+import copy
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
@@ -14,7 +15,10 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 from torch import nn
 
-__all__ = ['generate_images', 'init_model', 'load_real_images', 'seeded_noise']
+__all__ = [
+    'generate_images', 'init_model', 'load_config', 'load_real_images',
+    'seeded_noise'
+]
 
 
 def _scope(cfg: Config) -> None:
@@ -25,12 +29,34 @@ def _scope(cfg: Config) -> None:
         DefaultScope.get_instance(f'mmskr-apis-{name}', scope_name=name)
 
 
-def _load_config(config) -> Config:
-    if isinstance(config, Config):
-        return config
-    if not osp.isfile(config):
-        raise FileNotFoundError(f'no such config file: {config}')
-    return Config.fromfile(config)
+def load_config(config, data_root: Optional[str] = None) -> Config:
+    """A config object, its scope made the default.
+
+    Args:
+        config (str | Config): Config file or object (not modified).
+        data_root (str, optional): Replaces ``data_root`` of every
+            ``{train,val,test}_dataloader.dataset`` that has one (the
+            configs' ``MMSKR_DATA_ROOT`` default), as ``--data-root`` does
+            for ``tools/train.py``.
+
+    Raises:
+        FileNotFoundError: no such config file, or ``data_root`` is not a
+            folder.
+    """
+    if not isinstance(config, Config):
+        if not osp.isfile(config):
+            raise FileNotFoundError(f'no such config file: {config}')
+        config = Config.fromfile(config)
+    if data_root is not None:
+        if not osp.isdir(data_root):
+            raise FileNotFoundError(f'data root {data_root!r} is not a folder')
+        config = copy.deepcopy(config)
+        for split in ('train', 'val', 'test'):
+            loader = config.get(f'{split}_dataloader')
+            if loader and 'data_root' in (loader.get('dataset') or {}):
+                loader.dataset.data_root = osp.abspath(data_root)
+    _scope(config)
+    return config
 
 
 def init_model(config,
@@ -62,7 +88,7 @@ def init_model(config,
             those mmengine writes (nothing from it is executed).
     """
     import mmskr  # noqa: F401  (registers the plugin, applies compat)
-    cfg = _load_config(config)
+    cfg = load_config(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     _scope(cfg)
@@ -152,7 +178,8 @@ def generate_images(model: nn.Module,
 def load_real_images(config,
                      split: str = 'val',
                      max_images: Optional[int] = None,
-                     key: str = 'gt_img') -> np.ndarray:
+                     key: str = 'gt_img',
+                     data_root: Optional[str] = None) -> np.ndarray:
     """Read a config's real images through its (val) pipeline.
 
     Args:
@@ -162,14 +189,15 @@ def load_real_images(config,
         split (str): ``'val'``, ``'test'`` or ``'train'``. Default: ``'val'``.
         max_images (int, optional): Read only the first ones.
         key (str): The data sample field to read. Default: ``'gt_img'``.
+        data_root (str, optional): Data root replacing the config's (see
+            :func:`load_config`).
 
     Returns:
         np.ndarray: (N, C, H, W) uint8 (RGB for images, one channel for
         sketches), in data set order.
     """
     import mmskr  # noqa: F401
-    cfg = _load_config(config)
-    _scope(cfg)
+    cfg = load_config(config, data_root)
     from mmagic.registry import DATASETS
     dataset = DATASETS.build(cfg[f'{split}_dataloader'].dataset)
     n = len(dataset) if max_images is None else min(max_images, len(dataset))

@@ -1,12 +1,15 @@
 from .editors import (ACGAN, WGAN, ACGANDiscriminator, ACGANGenerator,
                       FullResolutionPGGAN, ProgressiveSketchGAN,
                       ScalableWGANGPDiscriminator, ScalableWGANGPGenerator,
-                      SketchPGGANGenerator, SketchRenderer, SkrGAN)
+                      SketchPGGANGenerator, SketchRenderer, SkrGAN,
+                      VesselSegmentor, VesselUNet)
+from .losses import masked_bce, masked_dice
 from .utils import NonFiniteLossError, check_finite, scheduled_stage
 
 __all__ = [
     'ProgressiveSketchGAN', 'SketchPGGANGenerator', 'SketchRenderer',
     'SkrGAN', 'NonFiniteLossError', 'check_finite', 'scheduled_stage',
     'ACGAN', 'ACGANDiscriminator', 'ACGANGenerator', 'FullResolutionPGGAN',
-    'WGAN', 'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator'
+    'WGAN', 'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator',
+    'VesselSegmentor', 'VesselUNet', 'masked_bce', 'masked_dice'
 ]

@@ -139,8 +139,8 @@ def test_training_gain_benchmark_refuses(evil, legit, tmp_path):
 def test_compare_harness_evaluation_refuses(evil):
     """The harness evaluates a cell through init_model; the refusal is a
     ValueError, which the harness reports as a failed cell."""
-    from mmskr.benchmark.cells import evaluate_cell
-    from mmskr.benchmark.presets import PRESETS
+    from experiments.table1.cells import evaluate_cell
+    from experiments.table1.presets import PRESETS
     path, _ = evil
     real = np.zeros((2, 3, 64, 64), np.uint8)
     _refused(

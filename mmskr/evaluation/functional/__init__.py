@@ -10,6 +10,7 @@ from .ms_ssim import (MS_SSIM_WEIGHTS, ms_ssim_diversity, ms_ssim_num_scales,
 from .swd import (SWD_AVG_KEY, SWD_SCALE, check_images, laplacian_pyramid,
                   pggan_swd, sliced_wasserstein, swd_descriptors,
                   swd_from_descriptors, swd_resolutions, wasserstein1d_sorted)
+from .vessel_metrics import METRIC_KEYS, pooled_fov_pixels, vessel_metrics
 
 __all__ = [
     'FID_KEY', 'INCEPTION_ENV', 'INCEPTION_FILENAME', 'KID_KEY',
@@ -22,5 +23,6 @@ __all__ = [
     'ms_ssim_num_scales', 'ms_ssim_pairs', 'ms_ssim_weights', 'random_pairs',
     'SWD_AVG_KEY', 'SWD_SCALE', 'check_images', 'laplacian_pyramid',
     'pggan_swd', 'sliced_wasserstein', 'swd_descriptors',
-    'swd_from_descriptors', 'swd_resolutions', 'wasserstein1d_sorted'
+    'swd_from_descriptors', 'swd_resolutions', 'wasserstein1d_sorted',
+    'METRIC_KEYS', 'pooled_fov_pixels', 'vessel_metrics'
 ]

@@ -1,0 +1,110 @@
+"""Every generated table of the repository, rendered from its results file.
+
+The results folders' tables (``table.md``, ``table.csv``) and the README's
+result blocks, each written between the lines
+``<!-- BEGIN GENERATED name -->`` and ``<!-- END GENERATED name -->``, come
+from ``benchmarks/results/*/results.jsonl`` alone. ``benchmarks/tables.py``
+writes them; ``tests/test_readme_tables.py`` fails when a committed one
+differs from what its results file gives.
+"""
+import os.path as osp
+import re
+from typing import Callable, Dict, List
+
+from experiments import perf_table
+from experiments.runner import REPO
+from experiments.table1 import table as table1
+from experiments.table2 import table as table2
+
+__all__ = ['README', 'RESULTS', 'readme_blocks', 'result_tables', 'stale',
+           'update_readme', 'write_all']
+
+README = osp.join(REPO, 'README.md')
+RESULTS = osp.join(REPO, 'benchmarks', 'results')
+BEGIN, END = '<!-- BEGIN GENERATED {} -->', '<!-- END GENERATED {} -->'
+
+
+def _rows(folder: str, load: Callable[[str], object]):
+    return load(osp.join(RESULTS, folder, 'results.jsonl'))
+
+
+def result_tables() -> Dict[str, str]:
+    """``{path under benchmarks/results: text}`` of each results folder's
+    rendered tables."""
+    out = {}
+    for preset in ('cpu', 'smoke'):
+        res = _rows(f'table1_{preset}', table1.load_results)
+        out[f'table1_{preset}/table.md'] = table1.render(res, 'markdown')
+        out[f'table1_{preset}/table.csv'] = table1.render(res, 'csv')
+    out['table2_cpu/table.md'] = table2.render(
+        _rows('table2_cpu', table2.load_results), 'markdown')
+    out['perf_cpu/table.md'] = perf_table.render(
+        _rows('perf_cpu', perf_table.load_results)) + '\n'
+    return out
+
+
+def readme_blocks() -> Dict[str, str]:
+    """``{block name: Markdown}`` of the README's result blocks."""
+    t1 = 'benchmarks/results/table1_cpu'
+    t2 = 'benchmarks/results/table2_cpu'
+    perf = 'benchmarks/results/perf_cpu'
+    return {
+        'table1-cpu':
+        table1.summary(_rows('table1_cpu', table1.load_results)) +
+        f'\nSWD x1e3 (lower is better) and MS-SSIM (closest to `real` is '
+        f'better), best in bold; the paper\'s values, FID/KID and the '
+        f'protocol: [`{t1}/table.md`]({t1}/table.md).\n',
+        'table2-cpu':
+        table2.summary(_rows('table2_cpu', table2.load_results)) +
+        f'\nMean ± std over seeds; the paper\'s values, paired differences '
+        f'and the protocol: [`{t2}/table.md`]({t2}/table.md).\n',
+        'perf-cpu':
+        perf_table.summary(_rows('perf_cpu', perf_table.load_results)) +
+        f'\nTraining images/s at batch 16 on this 2-core CPU; memory, stage '
+        f'overhead, data loading and metric cost: '
+        f'[`{perf}/table.md`]({perf}/table.md).\n',
+    }
+
+
+def _span(text: str, name: str) -> re.Match:
+    m = re.search(
+        re.escape(BEGIN.format(name)) + r'\n(.*?)' +
+        re.escape(END.format(name)), text, re.S)
+    if m is None:
+        raise ValueError(f'README.md has no block {BEGIN.format(name)} ... '
+                         f'{END.format(name)}; add the two marker lines')
+    return m
+
+
+def update_readme(text: str, blocks: Dict[str, str]) -> str:
+    """``text`` with each block's lines replaced by ``blocks[name]``."""
+    for name, body in blocks.items():
+        m = _span(text, name)
+        text = text[:m.start(1)] + body + text[m.end(1):]
+    return text
+
+
+def stale() -> List[str]:
+    """Files (and README blocks) that differ from their results files."""
+    out = []
+    for rel, text in result_tables().items():
+        path = osp.join(RESULTS, rel)
+        if not osp.isfile(path) or open(path).read() != text:
+            out.append(f'benchmarks/results/{rel}')
+    readme = open(README).read()
+    for name, body in readme_blocks().items():
+        if _span(readme, name).group(1) != body:
+            out.append(f'README.md block {name}')
+    return out
+
+
+def write_all() -> List[str]:
+    """Write every generated table; returns what changed."""
+    changed = stale()
+    for rel, text in result_tables().items():
+        with open(osp.join(RESULTS, rel), 'w') as f:
+            f.write(text)
+    readme = open(README).read()
+    with open(README, 'w') as f:
+        f.write(update_readme(readme, readme_blocks()))
+    return changed

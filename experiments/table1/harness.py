@@ -1,0 +1,213 @@
+"""The Table 1 run: cells in order, shared real images, outputs.
+
+Outputs in ``results_dir``: ``results.jsonl`` (one row per evaluated cell,
+appended; the newest row of a cell wins), ``table.md`` and ``table.csv``
+(rendered from ``results.jsonl``), ``samples.png`` (modality x method grid
+of the first generated images of each cell; cells not on this machine keep
+their tile from the existing ``samples.png``).
+"""
+import dataclasses
+import json
+import os.path as osp
+import sys
+import time
+from typing import Dict, List, Optional, Tuple
+
+import cv2
+import numpy as np
+
+from experiments.runner import (Log, leaderboard as _leaderboard, machine,
+                                now, record, reused_row, run_cells,
+                                write_tables)
+from mmskr.apis import load_real_images
+from mmskr.utils import save_png, tile
+from . import table
+from .cells import cell_dir, evaluate_cell, train_cell
+from .metrics import protocol_dict, real_reference, table_metrics
+from .presets import (METHOD_NAMES, METHODS, MODALITIES, MODALITY_NAMES,
+                      Preset, config_path, parse_only)
+
+__all__ = ['leaderboard', 'parse_only', 'run', 'with_num_fake']
+
+GRID_IMAGES = 4  # generated images per cell in samples.png (2 x 2)
+GRID_CELL = 128  # pixels per image in samples.png
+GRID_HEADER = 24  # height of the method-name row
+GRID_LABEL = 110  # width of the modality-name column
+
+
+def with_num_fake(preset: Preset, num_fake: int) -> Preset:
+    if num_fake < 2:
+        raise ValueError(f'--num-fake must be >= 2, got {num_fake}')
+    return dataclasses.replace(preset, num_fake=num_fake)
+
+
+log = Log('compare')
+
+
+def _real(repo: str, modality: str, preset: Preset, data_root: str,
+          cache: Dict[str, np.ndarray]) -> np.ndarray:
+    if modality not in cache:
+        cfg = osp.join(repo, config_path('skrgan', modality, preset))
+        cache[modality] = load_real_images(
+            cfg, max_images=preset.max_real, data_root=data_root)
+        log(f'{modality}: {len(cache[modality])} real images '
+            f'{cache[modality].shape[1:]}')
+    return cache[modality]
+
+
+def _key(row: dict) -> Tuple[str, str]:
+    return row['method'], row['modality']
+
+
+def tables(results: dict) -> Dict[str, str]:
+    """The files ``results_dir`` holds besides ``results.jsonl``."""
+    return {'table.md': table.render(results, 'markdown'),
+            'table.csv': table.render(results, 'csv')}
+
+
+def run(repo: str,
+        preset: Preset,
+        cells: List[Tuple[str, str]],
+        data_root: str,
+        work_root: str,
+        results_dir: str,
+        inception_weights: Optional[str] = None,
+        device: str = 'cpu') -> List[str]:
+    """Train (or reuse) and evaluate ``cells``; write and print Table 1.
+
+    Returns:
+        list[str]: Error messages of cells that failed (the others ran).
+    """
+    protocol = protocol_dict(preset, inception_weights)
+    print('Protocol: ' + json.dumps(protocol, sort_keys=True), flush=True)
+    results_file = osp.join(results_dir, 'results.jsonl')
+    reals: Dict[str, np.ndarray] = {}
+    refs: Dict[str, dict] = {}
+
+    def cell(method: str, modality: str, name: str) -> None:
+        work = cell_dir(work_root, preset, method, modality)
+        trained = train_cell(
+            repo, method, modality, preset, work, data_root,
+            progress=lambda msg: log(f'{name}: {msg}'))
+        log(f'{name}: {"reused" if trained["reused"] else "trained"} '
+            f'{trained["iters"]} iterations '
+            f'({trained["train_wall_s"] / 60:.1f} min)')
+        result_file = osp.join(work, 'result.json')
+        stamp = osp.getmtime(trained['checkpoint'])
+        if reused_row(result_file, protocol=protocol,
+                      checkpoint_mtime=stamp):
+            log(f'{name}: evaluation reused')
+            return
+        real = _real(repo, modality, preset, data_root, reals)
+        if modality not in refs:
+            refs[modality] = real_reference(real, preset)
+        t0 = time.time()
+        out = evaluate_cell(
+            repo, method, modality, preset, trained['checkpoint'], real,
+            lambda fake, real: table_metrics(fake, real, preset,
+                                             inception_weights),
+            device=device)
+        metrics = dict(out['metrics'], **refs[modality])
+        row = dict(
+            preset=preset.name, method=method, modality=modality,
+            config=config_path(method, modality, preset),
+            checkpoint=osp.relpath(trained['checkpoint'], work_root),
+            checkpoint_mtime=stamp, iters=trained['iters'],
+            batch_size=trained['batch_size'], kimg=trained['kimg'],
+            train_wall_s=round(trained['train_wall_s'], 1),
+            eval_wall_s=round(time.time() - t0, 1), protocol=protocol,
+            metrics=metrics, time=now(), machine=machine(device))
+        np.save(osp.join(work, 'eval_samples.npy'),
+                out['fake'][:GRID_IMAGES])
+        record(result_file, results_file, row, _key)
+        log(f'{name}: SWD {_avg(metrics.get("swd"))}, MS-SSIM '
+            f'{metrics.get("ms_ssim")}')
+
+    failed = run_cells(
+        [(f'{m}/{d}', lambda label, m=m, d=d: cell(m, d, label))
+         for m, d in cells], log)
+    results = table.load_results(results_file)
+    _write_outputs(results, results_dir, work_root, preset)
+    print(table.render(results, 'text'))
+    for msg in failed:
+        print(f'FAILED {msg}', file=sys.stderr)
+    return failed
+
+
+def _avg(v):
+    return v.get('avg') if isinstance(v, dict) else v
+
+
+def leaderboard(results_dir: str) -> int:
+    """Print Table 1 from ``results_dir/results.jsonl`` and re-render
+    ``table.md`` / ``table.csv`` from it; train nothing."""
+    return _leaderboard(results_dir, table.load_results, tables,
+                        lambda r: table.render(r, 'text'),
+                        'benchmarks/compare.py')
+
+
+def _write_outputs(results: dict, results_dir: str, work_root: str,
+                   preset: Preset) -> None:
+    write_tables(results_dir, tables(results))
+    png = osp.join(results_dir, 'samples.png')
+    previous = cv2.imread(png) if osp.isfile(png) else None
+    if previous is not None:
+        previous = cv2.cvtColor(previous, cv2.COLOR_BGR2RGB)
+    grid = sample_grid(work_root, preset, previous)
+    if grid is not None:
+        save_png(png, grid)
+
+
+def _label(text: str, width: int, height: int) -> np.ndarray:
+    img = np.full((height, width, 3), 255, np.uint8)
+    cv2.putText(img, text, (4, height - 8), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
+                (0, 0, 0), 1, cv2.LINE_AA)
+    return img
+
+
+def sample_grid(work_root: str,
+                preset: Preset,
+                previous: Optional[np.ndarray] = None) -> Optional[np.ndarray]:
+    """Modality x method grid of each cell's first generated images.
+
+    Args:
+        work_root (str): Holds the cells' work dirs.
+        preset (Preset): The preset of the cells.
+        previous (np.ndarray, optional): An earlier grid (RGB) of this
+            layout, e.g. the committed ``samples.png``. A cell whose work dir
+            has no samples on this machine keeps its tile from it, so that
+            retraining some cells on a fresh clone does not blank the rest.
+    """
+    side = GRID_CELL * 2 + 2
+    rows, any_cell = [], False
+    shape = (GRID_HEADER + side * len(MODALITIES),
+             GRID_LABEL + side * len(METHODS), 3)
+    if previous is not None and previous.shape != shape:
+        previous = None  # another layout: nothing to keep
+    header = [_label('', GRID_LABEL, GRID_HEADER)] + [
+        _label(METHOD_NAMES[m], side, GRID_HEADER) for m in METHODS
+    ]
+    rows.append(np.concatenate(header, axis=1))
+    for i, modality in enumerate(MODALITIES):
+        line = [_label(MODALITY_NAMES[modality], GRID_LABEL, side)]
+        for j, method in enumerate(METHODS):
+            path = osp.join(
+                cell_dir(work_root, preset, method, modality),
+                'eval_samples.npy')
+            cell = np.full((side, side, 3), 230, np.uint8)
+            if osp.isfile(path):
+                imgs = np.load(path)[:GRID_IMAGES].transpose(0, 2, 3, 1)
+                imgs = [
+                    cv2.resize(i, (GRID_CELL, GRID_CELL),
+                               interpolation=cv2.INTER_NEAREST) for i in imgs
+                ]
+                t = tile(imgs, cols=2, pad=0)
+                cell[:t.shape[0], :t.shape[1]] = t
+                any_cell = True
+            elif previous is not None:
+                y, x = GRID_HEADER + i * side, GRID_LABEL + j * side
+                cell = previous[y:y + side, x:x + side].copy()
+                any_cell = True
+            line.append(cell)
+        rows.append(np.concatenate(line, axis=1))
+    return np.concatenate(rows, axis=0) if any_cell else None

@@ -1,0 +1,152 @@
+"""Named budgets of the Table 1 harness (``benchmarks/compare.py``).
+
+A preset fixes everything a comparison holds constant: which config of each
+method is trained (the ``cpu`` and ``paper`` configs share the modality's
+data pipeline, resolution, channels, batch 16 and iteration budget through
+``configs/_base_/settings/``), how many iterations, and the evaluation
+protocol (number of generated images, seeds, real images, metric settings).
+"""
+from dataclasses import dataclass, field
+from typing import Dict, List, Tuple
+
+from experiments.runner import ExperimentPreset, by_name
+
+# The Runner's own validation would run at the last iteration whatever
+# val_interval says (mmengine validates at max_iters); the harness evaluates
+# with its own protocol afterwards, so training runs without a val loop.
+NO_VAL = {
+    'val_dataloader': None,
+    'val_cfg': None,
+    'val_evaluator': None,
+}
+
+__all__ = [
+    'METHODS', 'MODALITIES', 'PRESETS', 'Preset', 'config_file', 'config_path',
+    'parse_only'
+]
+
+# Table 1 column order (the paper's, plus WGAN-GP beside WGAN)
+METHODS: Tuple[str, ...] = ('skrgan', 'dcgan', 'acgan', 'wgan', 'wgangp',
+                            'pggan')
+METHOD_NAMES: Dict[str, str] = {
+    'skrgan': 'SkrGAN',
+    'dcgan': 'DCGAN',
+    'acgan': 'ACGAN',
+    'wgan': 'WGAN',
+    'wgangp': 'WGAN-GP',
+    'pggan': 'PGGAN'
+}
+# Table 1 row order
+MODALITIES: Tuple[str, ...] = ('fundus', 'chestxray', 'lungct', 'brainmri')
+MODALITY_NAMES: Dict[str, str] = {
+    'fundus': 'Color Fundus',
+    'chestxray': 'Chest X-ray',
+    'lungct': 'Lung CT',
+    'brainmri': 'Brain MRI'
+}
+
+
+@dataclass(frozen=True)
+class Preset(ExperimentPreset):
+    """One budget and evaluation protocol.
+
+    Args:
+        name (str): Preset name.
+        config_kind (str): ``'cpu'`` (``{method}_cpu_{modality}.py``, 64 px)
+            or ``'paper'`` (``{method}_{modality}.py``, 512 px).
+        max_iters (int | None): Training iterations of batch 16; None keeps
+            the config's (the settings base's budget).
+        num_fake (int): Generated images per cell (paper: 100).
+        max_real (int | None): Real images per modality (first ones in data
+            set order); None uses all.
+        first_seed (int): Image k uses seed ``first_seed + k``.
+        cfg_options (dict): Extra ``--cfg-options`` for training.
+        description (str): One line for ``--help`` and the protocol header.
+    """
+    config_kind: str
+    max_iters: int = None
+    num_fake: int = 100
+    max_real: int = None
+    first_seed: int = 0
+    cfg_options: Dict[str, object] = field(default_factory=dict)
+
+
+PRESETS: Dict[str, Preset] = by_name(
+    Preset(
+        'smoke',
+        'cpu',
+        max_iters=4,
+        num_fake=16,
+        max_real=32,
+        cfg_options={
+            'train_dataloader.batch_size': 4,
+            'train_dataloader.num_workers': 0,
+            'train_dataloader.persistent_workers': False,
+            'train_dataloader.dataset.min_images': 4,
+            **NO_VAL,
+            'default_hooks.checkpoint.interval': 4,
+            'default_hooks.logger.interval': 1,
+        },
+        description='every cell in seconds: 4 iterations of batch 4 at '
+        '64 px, 16 generated vs 32 real images (plumbing, not quality)'),
+    Preset(
+        'cpu',
+        'cpu',
+        num_fake=100,
+        cfg_options={
+            'train_dataloader.num_workers': 1,
+            'train_dataloader.persistent_workers': False,
+            **NO_VAL,
+        },
+        description='2-core CPU budget: 64 px, narrow networks, 2000 '
+        'iterations of batch 16 (32 kimg), 100 generated images'),
+    Preset(
+        'paper',
+        'paper',
+        num_fake=100,
+        description="the paper's setting: 512 px, batch 16, PGGAN's "
+        'schedule, 100 generated images (GPUs)'))
+
+
+def config_file(method: str, modality: str, kind: str) -> str:
+    """Config of ``method`` on ``modality``, relative to the repository
+    root: ``kind`` ``'cpu'`` (64 px) or ``'paper'`` (512 px)."""
+    if kind not in ('cpu', 'paper'):
+        raise ValueError(f"config kind must be 'cpu' or 'paper', got {kind!r}")
+    suffix = '_cpu' if kind == 'cpu' else ''
+    return f'configs/{method}/{method}{suffix}_{modality}.py'
+
+
+def config_path(method: str, modality: str, preset: Preset) -> str:
+    """Config of a cell, relative to the repository root."""
+    return config_file(method, modality, preset.config_kind)
+
+
+def parse_only(only: List[str]) -> List[Tuple[str, str]]:
+    """``['skrgan/lungct', 'dcgan', '*/fundus']`` -> the selected cells.
+
+    Each item is ``METHOD/MODALITY``, ``METHOD`` (all modalities) or
+    ``*/MODALITY``; items may also be comma-separated. No item selects all
+    cells. Cells come in table order.
+
+    Raises:
+        ValueError: an unknown method or modality.
+    """
+    items = [x for arg in (only or []) for x in arg.split(',') if x]
+    if not items:
+        return [(m, d) for d in MODALITIES for m in METHODS]
+    chosen = set()
+    for item in items:
+        method, _, modality = item.partition('/')
+        methods = METHODS if method in ('*', '') else (method, )
+        modalities = MODALITIES if modality in ('*', '') else (modality, )
+        for m in methods:
+            if m not in METHODS:
+                raise ValueError(f'--only {item}: unknown method {m!r}; '
+                                 f'choose from {", ".join(METHODS)}')
+        for d in modalities:
+            if d not in MODALITIES:
+                raise ValueError(f'--only {item}: unknown modality {d!r}; '
+                                 f'choose from {", ".join(MODALITIES)}')
+        chosen.update((m, d) for m in methods for d in modalities)
+    return [(m, d) for d in MODALITIES for m in METHODS if (m, d) in chosen]

@@ -1,0 +1,459 @@
+"""The Table 2 experiment: synthetic pairs as pretraining for a U-Net.
+
+For each arm and seed (``WORK/{preset}/{arm}/seed{seed}/``):
+
+1. ``pretrain/`` (arms ``skrgan`` and ``other``): mmengine's Runner trains
+   :class:`~mmskr.models.VesselSegmentor` on the synthetic pairs;
+2. ``finetune/`` (every arm): the same Runner schedule on the 20 DRIVE
+   training images (first manual annotation), starting from the pretrained
+   weights (``load_from``) or from scratch (arm ``none``);
+3. evaluation on the 20 DRIVE test images: SEN, ACC, AUC over the FOV
+   pixels (:func:`~mmskr.evaluation.functional.vessel_metrics`), at DRIVE's own
+   565x584 grid (probabilities resized bilinearly) and at the working
+   resolution; the row goes to ``result.json`` and ``results.jsonl``.
+
+Arms share the U-Net, the fine-tuning schedule and the seeds, so a seed
+starts every arm from the same initial weights. A finished stage (same
+config, same input checkpoint) and a finished evaluation (same protocol and
+source) are reused. Data are cached in ``WORK/{preset}/data/`` as ``.npz``
+sets of pairs (:mod:`~mmskr.datasets.vessel_data`).
+"""
+import contextlib
+import json
+import os
+import os.path as osp
+import re
+import sys
+import time
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cv2
+import numpy as np
+import torch
+
+from experiments.runner import (REPO, Log, leaderboard as _leaderboard,
+                                machine, now, read_json, record,
+                                reused_row, run_cells, write_json,
+                                write_tables)
+from mmskr.apis import DRAFT_SIZE, init_model, synthetic_pairs
+from mmskr.datasets import (PAIR_KEYS, load_drive_native, load_drive_pairs,
+                            load_pairs, read_meta, save_pairs)
+from mmskr.datasets.transforms import image_to_input
+from mmskr.engine.runner_utils import is_complete_checkpoint
+from mmskr.evaluation.functional import vessel_metrics
+from mmskr.utils import save_png, tile
+from . import table
+from .presets import ARM_NAMES, SegPreset
+
+__all__ = ['PairSource', 'leaderboard', 'predict', 'run', 'stage_config']
+
+_KEYS = list(PAIR_KEYS)
+_ITER_RE = re.compile(r'iter_(\d+)\.pth$')
+_log = Log('vessel_seg')
+
+
+def _repo_path(path: str) -> str:
+    """``path`` relative to the repository root when inside it, else
+    absolute (the same string whatever the working directory)."""
+    path = osp.abspath(path)
+    return osp.relpath(path, REPO) if path.startswith(REPO + os.sep) \
+        else path
+
+
+class PairSource:
+    """Where an arm's pretraining pairs come from.
+
+    Args:
+        arm (str): ``'skrgan'`` or ``'other'``.
+        config (str): The GAN's config file.
+        checkpoint (str): Its checkpoint.
+        label_source (str): ``'model'`` (SkrGAN's sketches) or
+            ``'sketch_draft'``.
+    """
+
+    def __init__(self, arm: str, config: str, checkpoint: str,
+                 label_source: str) -> None:
+        for what, path in (('config', config), ('checkpoint', checkpoint)):
+            if not osp.isfile(path):
+                raise FileNotFoundError(
+                    f'arm {arm}: no such {what} {osp.abspath(path)!r}')
+        self.arm = arm
+        self.config = config
+        self.checkpoint = checkpoint
+        self.label_source = label_source
+
+    @property
+    def name(self) -> str:
+        method = osp.splitext(osp.basename(self.config))[0]
+        return ARM_NAMES[self.arm].format(name=method)
+
+    def describe(self, num: int) -> dict:
+        """JSON-able identity of the pairs (cache key and result field)."""
+        m = _ITER_RE.search(self.checkpoint)
+        return dict(
+            config=_repo_path(self.config),
+            checkpoint=_repo_path(self.checkpoint),
+            checkpoint_mtime=osp.getmtime(self.checkpoint),
+            checkpoint_iter=int(m.group(1)) if m else None,
+            label_source=self.label_source, num_pairs=num, first_seed=0,
+            **(dict(draft_size=DRAFT_SIZE)
+               if self.label_source == 'sketch_draft' else {}))
+
+
+class _AppendLog:
+    """A stream that appends to a file on every write (never left open,
+    so loggers that outlive a stage cannot write to a closed file)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def write(self, text: str) -> int:
+        with open(self.path, 'a') as f:
+            return f.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _cached_pairs(path: str, meta: dict, make) -> str:
+    """``path`` holding the pairs ``make()`` returns, made when its meta
+    differs from ``meta``."""
+    if read_meta(path) != json.loads(json.dumps(meta, sort_keys=True)):
+        t0 = time.time()
+        save_pairs(path, make(), meta)
+        _log(f'wrote {path} ({time.time() - t0:.1f} s)')
+    return path
+
+
+def drive_file(data_dir: str, drive: str, split: str, size: int) -> str:
+    """DRIVE ``split`` at ``size`` px as a cached pairs file."""
+    meta = dict(drive=osp.abspath(drive), split=split, size=size)
+    return _cached_pairs(
+        osp.join(data_dir, f'drive_{split}_{size}.npz'), meta,
+        lambda: load_drive_pairs(drive, split, size))
+
+
+def synthetic_file(data_dir: str, source: PairSource, preset: SegPreset,
+                   num: int, device: str) -> str:
+    """``num`` pairs of ``source`` at the preset's size, cached."""
+    meta = dict(source.describe(num), size=preset.size,
+                rim_erode=preset.rim_erode)
+
+    def make():
+        _log(f'{source.arm}: drawing {num} pairs from '
+             f'{meta["checkpoint"]}')
+        with contextlib.redirect_stdout(sys.stderr):  # mmengine's loader
+            model = init_model(source.config, source.checkpoint,
+                               device=device)
+        return synthetic_pairs(model, range(num), preset.size,
+                               source.label_source,
+                               rim_erode=preset.rim_erode)
+
+    return _cached_pairs(
+        osp.join(data_dir, f'{source.arm}_{num}_{preset.size}.npz'), meta,
+        make)
+
+
+def train_pipeline(preset: SegPreset) -> List[dict]:
+    """Classic augmentation, the same for synthetic and real pairs:
+    random patch (if the preset crops), the 8 flips/rotations by 90
+    degrees, brightness/contrast/gamma jitter."""
+    crop = ([dict(type='RandomPairedCrop', crop_size=preset.crop_size)]
+            if preset.crop_size else [])
+    return crop + [
+        dict(type='Flip', keys=_KEYS, direction='horizontal'),
+        dict(type='Flip', keys=_KEYS, direction='vertical'),
+        dict(type='RandomTransposeHW', keys=_KEYS, transpose_ratio=0.5),
+        dict(type='RandomIntensity', key='img'),
+        dict(type='PackVesselInputs'),
+    ]
+
+
+def model_config(preset: SegPreset) -> dict:
+    return dict(
+        type='VesselSegmentor',
+        backbone=dict(
+            type='VesselUNet',
+            base_channels=preset.base_channels,
+            num_levels=preset.num_levels))
+
+
+def stage_config(preset: SegPreset, pairs_file: str, work_dir: str,
+                 seed: int, iters: int,
+                 load_from: Optional[str] = None) -> dict:
+    """The Runner config of one training stage (JSON-able).
+
+    Adam at ``preset.lr`` with cosine decay to 1% over ``iters``
+    iterations of ``preset.batch_size`` pairs; one checkpoint at the end
+    (weights only); ``randomness.seed = seed`` fixes the initial weights,
+    batch order and augmentation.
+    """
+    return dict(
+        default_scope='mmagic',
+        model=model_config(preset),
+        work_dir=work_dir,
+        experiment_name=(f'{osp.basename(osp.dirname(work_dir))}_'
+                         f'{osp.basename(work_dir)}_{time.time_ns()}'),
+        train_dataloader=dict(
+            batch_size=preset.batch_size,
+            num_workers=0,
+            sampler=dict(type='InfiniteSampler', shuffle=True),
+            collate_fn=dict(type='default_collate'),
+            dataset=dict(
+                type='VesselPairDataset',
+                pairs_file=pairs_file,
+                pipeline=train_pipeline(preset))),
+        train_cfg=dict(type='IterBasedTrainLoop', max_iters=iters),
+        optim_wrapper=dict(
+            type='OptimWrapper', optimizer=dict(type='Adam', lr=preset.lr)),
+        param_scheduler=[
+            dict(type='CosineAnnealingLR', by_epoch=False, begin=0,
+                 end=iters, T_max=iters, eta_min=preset.lr / 100)
+        ],
+        default_hooks=dict(
+            logger=dict(type='LoggerHook', interval=max(1, iters // 20)),
+            checkpoint=dict(type='CheckpointHook', by_epoch=False,
+                            interval=iters, save_optimizer=False,
+                            save_last=True)),
+        randomness=dict(seed=seed),
+        env_cfg=dict(cudnn_benchmark=False, dist_cfg=dict(backend='nccl')),
+        log_processor=dict(by_epoch=False),
+        log_level='INFO',
+        load_from=load_from,
+        resume=False)
+
+
+def train_stage(cfg: dict, name: str) -> dict:
+    """Train one stage, or reuse it when its config, its pairs file and
+    its input checkpoint are unchanged; the Runner's output goes to
+    ``WORK_DIR/train.log``.
+
+    Returns:
+        dict: ``checkpoint``, ``wall_s``, ``loss`` (mean of the last 50
+        iterations), ``reused``.
+    """
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    work_dir, iters = cfg['work_dir'], cfg['train_cfg']['max_iters']
+    final = osp.join(work_dir, f'iter_{iters}.pth')
+    record_file = osp.join(work_dir, 'stage.json')
+    load_from = cfg['load_from']
+    pairs_file = cfg['train_dataloader']['dataset']['pairs_file']
+    key = json.loads(json.dumps(dict(
+        cfg, experiment_name=None, pairs_mtime=osp.getmtime(pairs_file),
+        load_from_mtime=load_from and osp.getmtime(load_from))))
+    saved = read_json(record_file)
+    if saved and saved['key'] == key and is_complete_checkpoint(final):
+        _log(f'{name}: reused ({iters} iterations)')
+        return dict(saved['result'], reused=True)
+    os.makedirs(work_dir, exist_ok=True)
+    _log(f'{name}: training {iters} iterations; log {work_dir}/train.log')
+    start = time.time()
+    with contextlib.redirect_stdout(
+            _AppendLog(osp.join(work_dir, 'train.log'))):
+        runner = Runner.from_cfg(Config(cfg))
+        runner.train()
+    loss = runner.message_hub.get_scalar('train/loss').mean(50)
+    result = dict(checkpoint=final, wall_s=round(time.time() - start, 1),
+                  loss=float(loss))
+    if not is_complete_checkpoint(final):
+        raise RuntimeError(f'{name}: training ended without {final}')
+    write_json(record_file, dict(key=key, result=result))
+    _log(f'{name}: done in {result["wall_s"] / 60:.1f} min, loss '
+         f'{result["loss"]:.4f}')
+    return dict(result, reused=False)
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, images: np.ndarray,
+            batch_size: int = 8) -> np.ndarray:
+    """Vessel probabilities of whole images.
+
+    Args:
+        model (nn.Module): A :class:`VesselSegmentor`.
+        images (np.ndarray): (N, S, S, 3) uint8 RGB.
+        batch_size (int): Images per forward pass. Defaults to 8.
+
+    Returns:
+        np.ndarray: (N, S, S) float32 in [0, 1].
+    """
+    device = next(model.parameters()).device
+    model.eval()
+    out = []
+    for i in range(0, len(images), batch_size):
+        chunk = images[i:i + batch_size]
+        x = torch.stack([image_to_input(im) for im in chunk])
+        out.append(model(x.to(device), mode='predict')[:, 0].cpu().numpy())
+    return np.concatenate(out)
+
+
+def evaluate(checkpoint: str, preset: SegPreset, test: Dict[str, np.ndarray],
+             native: Dict[str, list], device: str) -> dict:
+    """Metrics of a fine-tuned checkpoint on the test pairs.
+
+    Returns:
+        dict: ``metrics`` (at DRIVE's own grid: probabilities resized
+        bilinearly to each label's size) and ``metrics_work`` (at the
+        working resolution, against the resized labels).
+    """
+    from mmengine.runner import load_checkpoint
+
+    from mmagic.registry import MODELS
+    model = MODELS.build(model_config(preset))
+    load_checkpoint(model, checkpoint, map_location='cpu', strict=True,
+                    logger='silent')
+    probs = predict(model.to(device), test['img'])
+    full = [
+        np.clip(cv2.resize(p, v.shape[::-1], interpolation=cv2.INTER_LINEAR),
+                0, 1) for p, v in zip(probs, native['vessel'])
+    ]
+    return dict(
+        metrics=vessel_metrics(full, native['vessel'], native['fov']),
+        metrics_work=vessel_metrics(probs, test['vessel'], test['fov']))
+
+
+def protocol_dict(preset: SegPreset, drive: str) -> dict:
+    """Everything every arm shares (reuse key and table header)."""
+    p = preset.to_dict()
+    for k in ('seeds', 'description', 'skrgan_config', 'other_config',
+              'num_synthetic', 'rim_erode'):
+        p.pop(k)
+    return dict(p, drive=osp.abspath(drive), finetune='DRIVE training 1-20 '
+                '(1st manual)', test='DRIVE test 1-20 (1st manual), FOV '
+                'pixels, threshold 0.5')
+
+
+def _key(row: dict) -> Tuple[str, int]:
+    return row['arm'], row['seed']
+
+
+def run_arm_seed(preset: SegPreset, arm: str, seed: int, work_root: str,
+                 files: Dict[str, str], source: Optional[dict],
+                 protocol: dict, evaluate_fn, results_file: str,
+                 name: Optional[str] = None) -> dict:
+    """Train and evaluate one (arm, seed); record and return its row."""
+    seed_dir = osp.join(work_root, preset.name, arm, f'seed{seed}')
+    name = name or f'{arm}/seed{seed}'
+    stages, load_from = {}, None
+    if arm != 'none':
+        cfg = stage_config(preset, files[arm], osp.join(seed_dir, 'pretrain'),
+                           seed, preset.pretrain_iters)
+        stages['pretrain'] = train_stage(cfg, f'{name} pretrain')
+        load_from = stages['pretrain']['checkpoint']
+    cfg = stage_config(preset, files['train'], osp.join(seed_dir, 'finetune'),
+                       seed, preset.finetune_iters, load_from)
+    stages['finetune'] = train_stage(cfg, f'{name} finetune')
+    ckpt = stages['finetune']['checkpoint']
+    result_file = osp.join(seed_dir, 'result.json')
+    old = reused_row(result_file, protocol=protocol, source=source,
+                     checkpoint_mtime=osp.getmtime(ckpt))
+    if old:
+        _log(f'{name}: evaluation reused')
+        record(result_file, results_file, old, _key)
+        return old
+    t0 = time.time()
+    row = dict(
+        preset=preset.name, arm=arm, seed=seed, source=source,
+        protocol=protocol, checkpoint=osp.relpath(ckpt, work_root),
+        checkpoint_mtime=osp.getmtime(ckpt),
+        iters=dict(pretrain=preset.pretrain_iters if arm != 'none' else 0,
+                   finetune=preset.finetune_iters),
+        train_wall_s={k: v['wall_s'] for k, v in stages.items()},
+        final_loss={k: round(v['loss'], 5) for k, v in stages.items()},
+        **evaluate_fn(ckpt))
+    row.update(eval_wall_s=round(time.time() - t0, 1), time=now(),
+               machine=machine())
+    record(result_file, results_file, row, _key)
+    m = row['metrics']
+    _log(f'{name}: SEN {m["sen"]:.4f} ACC {m["acc"]:.4f} AUC '
+         f'{m["auc"]:.4f}')
+    return row
+
+
+def _pairs_preview(files: Dict[str, str], path: str, n: int = 4) -> None:
+    """One row per pairs file: n (image | label) cells."""
+    rows = []
+    for key in files:
+        pairs, _ = load_pairs(files[key])
+        cells = [
+            np.concatenate([img, np.repeat(v[..., None] * 255, 3, -1)], 1)
+            for img, v in zip(pairs['img'][:n], pairs['vessel'][:n])
+        ]
+        rows.append(tile(cells, cols=n))
+    width = max(r.shape[1] for r in rows)
+    rows = [np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0)),
+                   constant_values=255) for r in rows]
+    save_png(path, np.concatenate(rows, axis=0))
+
+
+def run(preset: SegPreset,
+        drive: str,
+        arms: Sequence[str],
+        seeds: Sequence[int],
+        work_root: str,
+        results_dir: str,
+        sources: Dict[str, PairSource],
+        num_synthetic: int,
+        device: str = 'cpu') -> List[str]:
+    """Run every (arm, seed) in order; write and print Table 2.
+
+    Args:
+        preset (SegPreset): The budget.
+        drive (str): The DRIVE folder.
+        arms (Sequence[str]): Arms to run, from ``ARMS``.
+        seeds (Sequence[int]): Training seeds.
+        work_root (str): Runs go to ``work_root/{preset}/{arm}/seed{s}``.
+        results_dir (str): ``results.jsonl``, ``table.md``, ``pairs.png``.
+        sources (dict): ``arm -> PairSource`` for the pretraining arms.
+        num_synthetic (int): Synthetic pairs per pretraining arm.
+        device (str): Device for drawing pairs and evaluating (training
+            runs where the Runner puts it: the GPU when there is one).
+
+    Returns:
+        list[str]: Errors of (arm, seed) runs that failed.
+    """
+    data_dir = osp.join(work_root, preset.name, 'data')
+    protocol = protocol_dict(preset, drive)
+    print('Protocol: ' + json.dumps(protocol, sort_keys=True), flush=True)
+    files = dict(train=drive_file(data_dir, drive, 'training', preset.size),
+                 test=drive_file(data_dir, drive, 'test', preset.size))
+    for arm in arms:
+        if arm != 'none':
+            files[arm] = synthetic_file(data_dir, sources[arm], preset,
+                                        num_synthetic, device)
+    _pairs_preview({k: v for k, v in files.items() if k != 'test'},
+                   osp.join(results_dir, 'pairs.png'))
+    test, _ = load_pairs(files['test'])
+    native = load_drive_native(drive, 'test')
+    results_file = osp.join(results_dir, 'results.jsonl')
+
+    def cell(arm: str, seed: int, label: str) -> None:
+        source = (dict(sources[arm].describe(num_synthetic),
+                       rim_erode=preset.rim_erode, name=sources[arm].name)
+                  if arm != 'none' else None)
+        run_arm_seed(
+            preset, arm, seed, work_root, files, source, protocol,
+            lambda ckpt: evaluate(ckpt, preset, test, native, device),
+            results_file, label)
+
+    failed = run_cells(
+        [(f'{arm}/seed{seed}',
+          lambda label, arm=arm, seed=seed: cell(arm, seed, label))
+         for seed in seeds for arm in arms], _log)
+    results = table.load_results(results_file)
+    write_tables(results_dir, tables(results))
+    print(table.render(results, 'text'))
+    return failed
+
+
+def tables(results: dict) -> Dict[str, str]:
+    """The files ``results_dir`` holds besides ``results.jsonl``."""
+    return {'table.md': table.render(results, 'markdown')}
+
+
+def leaderboard(results_dir: str) -> int:
+    """Print Table 2 from ``results_dir/results.jsonl`` and re-render
+    ``table.md``; train nothing."""
+    return _leaderboard(results_dir, table.load_results, tables,
+                        lambda r: table.render(r, 'text'),
+                        'benchmarks/vessel_seg.py')

@@ -1,0 +1,126 @@
+"""Named budgets of the Table 2 experiment (``benchmarks/vessel_seg.py``).
+
+A preset fixes everything both arms share: the working resolution, the
+U-Net, the batch, the learning rate schedule, the iteration counts of the
+pretraining and the fine-tuning, the seeds, and the SkrGAN config whose
+samples are used. The arms differ only in whether (and on which synthetic
+pairs) the U-Net is pretrained before the same fine-tuning.
+"""
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+from experiments.runner import ExperimentPreset, by_name
+
+__all__ = ['ARMS', 'ARM_NAMES', 'PRESETS', 'SegPreset']
+
+#: ``none``: fine-tuning only (classic augmentation); ``skrgan``: pretrained
+#: on SkrGAN's (image, sketch) pairs; ``other``: pretrained on images of
+#: another GAN labelled with their sketch drafts.
+ARMS: Tuple[str, ...] = ('none', 'skrgan', 'other')
+ARM_NAMES: Dict[str, str] = {
+    'none': 'none (classic augmentation only)',
+    'skrgan': 'SkrGAN images + their sketches',
+    'other': '{name} images + sketch drafts',
+}
+
+
+@dataclass(frozen=True)
+class SegPreset(ExperimentPreset):
+    """One budget of the vessel segmentation experiment.
+
+    Args:
+        name (str): Preset name.
+        size (int): Working resolution S: DRIVE photographs (565x584) and
+            synthetic images are resized to S x S.
+        skrgan_config (str): SkrGAN config, relative to the repository
+            root, whose checkpoint ``--skrgan`` is.
+        other_config (str): Config of the GAN of the ``other`` arm.
+        base_channels (int): U-Net width of the first level.
+        num_levels (int): U-Net downsamplings.
+        batch_size (int): Pairs per iteration (both stages).
+        pretrain_iters (int): Iterations on the synthetic pairs.
+        finetune_iters (int): Iterations on the 20 DRIVE training images
+            (every arm).
+        lr (float): Adam learning rate at the start of each stage; cosine
+            decay to ``lr / 100`` over the stage.
+        crop_size (int, optional): Train on random square patches of this
+            side; None trains on whole S x S images.
+        num_synthetic (int): Synthetic pairs (the paper: 2000).
+        seeds (tuple[int]): Training seeds (U-Net initialisation, batch
+            order, augmentation); the same for every arm.
+        rim_erode (int): Erosion (pixels at S) of the FOV estimated on a
+            synthetic image, removing the sketch's FOV rim from its label.
+        description (str): One line for ``--help`` and the table.
+    """
+    size: int
+    skrgan_config: str
+    other_config: str
+    base_channels: int
+    num_levels: int
+    batch_size: int
+    pretrain_iters: int
+    finetune_iters: int
+    lr: float
+    crop_size: Optional[int]
+    num_synthetic: int
+    seeds: Tuple[int, ...]
+    rim_erode: int
+
+
+PRESETS: Dict[str, SegPreset] = by_name(
+    SegPreset(
+        'smoke',
+        size=64,
+        skrgan_config='configs/skrgan/skrgan_cpu_fundus.py',
+        other_config='configs/pggan/pggan_cpu_fundus.py',
+        base_channels=4,
+        num_levels=2,
+        batch_size=2,
+        pretrain_iters=2,
+        finetune_iters=2,
+        lr=1e-3,
+        crop_size=32,
+        num_synthetic=4,
+        seeds=(0, ),
+        rim_erode=2,
+        description='plumbing in seconds: 64 px, a 2-level U-Net of '
+        'width 4, 2 + 2 iterations of 32 px patches, 4 synthetic pairs'),
+    SegPreset(
+        'cpu',
+        size=64,
+        skrgan_config='configs/skrgan/skrgan_cpu_fundus.py',
+        other_config='configs/pggan/pggan_cpu_fundus.py',
+        base_channels=8,
+        num_levels=3,
+        batch_size=8,
+        pretrain_iters=1500,
+        finetune_iters=800,
+        lr=1e-3,
+        crop_size=None,
+        num_synthetic=2000,
+        seeds=(0, 1, 2),
+        rim_erode=2,
+        description='2-core CPU, a scaled-down protocol: whole images '
+        'at 64 px (the CPU SkrGAN\'s resolution), 3-level U-Net of width '
+        '8, batch 8, 1500 pretraining + 800 fine-tuning iterations, '
+        '2000 synthetic pairs, seeds 0-2'),
+    SegPreset(
+        'gpu',
+        size=512,
+        skrgan_config='configs/skrgan/skrgan_fundus.py',
+        other_config='configs/pggan/pggan_fundus.py',
+        base_channels=32,
+        num_levels=4,
+        batch_size=16,
+        pretrain_iters=10000,
+        finetune_iters=4000,
+        lr=1e-3,
+        crop_size=128,
+        num_synthetic=2000,
+        seeds=(0, 1, 2, 3, 4),
+        rim_erode=12,
+        description='one GPU, closer to the paper: 512 px (the paper '
+        'SkrGAN\'s resolution), 4-level U-Net of width 32, 128 px '
+        'patches of batch 16, 10000 pretraining + 4000 fine-tuning '
+        'iterations, 2000 synthetic pairs, seeds 0-4'))
+

@@ -1,0 +1,201 @@
+"""Render Table 2 (vessel segmentation with and without pretraining).
+
+Every number comes from a row of ``results.jsonl`` (one row per arm and
+seed; the newest row of an (arm, seed) wins); rows are aggregated over
+seeds as mean +- sample standard deviation. The paper's values are shown on
+their own rows, labelled ``reported``.
+"""
+import json
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+from tabulate import tabulate
+
+from mmskr.utils.json_lines import newest_json_lines
+from .presets import ARM_NAMES, ARMS
+from mmskr.evaluation.functional import METRIC_KEYS
+
+__all__ = [
+    'REPORTED', 'load_results', 'paired_deltas', 'render', 'summarize',
+    'summary'
+]
+
+#: The paper's Table 2 (U-Net on DRIVE, one run each).
+REPORTED: Dict[str, Dict[str, float]] = {
+    'skrgan': dict(sen=0.8464, acc=0.9513, auc=0.9762),
+    'none': dict(sen=0.7781, acc=0.9477, auc=0.9705),
+}
+REPORTED_SOURCE = ('Zhang et al., SkrGAN, MICCAI 2019, Table 2: U-Net '
+                   'pretrained on 2000 SkrGAN pairs or not, fine-tuned on '
+                   'the 20 DRIVE training images, tested on the 20 test '
+                   'images; one run, no spread given')
+_REPORTED_NAMES = {'skrgan': 'with (SkrGAN pairs)', 'none': 'without'}
+_HEADER = ['Pretraining', 'Source', 'SEN', 'ACC', 'AUC', 'seeds',
+           'iterations (pre + fine)', 'train min/seed']
+_GRIDS = (('metrics', "DRIVE's 565x584 grid (the paper's)"),
+          ('metrics_work', 'working resolution'))
+
+Results = Dict[Tuple[str, int], dict]
+
+
+def load_results(path: str) -> Results:
+    """Newest row per (arm, seed) of a JSON-lines file ({} if missing).
+
+    Raises:
+        ValueError: a line is not JSON (the file and line are named).
+    """
+    return newest_json_lines(path, lambda r: (r['arm'], int(r['seed'])))
+
+
+def _std(values: List[float]) -> Optional[float]:
+    return float(np.std(values, ddof=1)) if len(values) > 1 else None
+
+
+def summarize(results: Results, grid: str = 'metrics') -> Dict[str, dict]:
+    """Per arm: seeds, mean and std (ddof 1) of each metric, budget.
+
+    Returns:
+        dict: ``arm -> dict(seeds, mean, std, name, iters, wall_min)``;
+        ``std`` values are None with a single seed.
+    """
+    out = {}
+    for arm in ARMS:
+        rows = [r for (a, _), r in sorted(results.items()) if a == arm]
+        if not rows:
+            continue
+        vals = {k: [r[grid][k] for r in rows] for k in METRIC_KEYS}
+        walls = [sum(r['train_wall_s'].values()) / 60 for r in rows]
+        out[arm] = dict(
+            seeds=[r['seed'] for r in rows],
+            mean={k: float(np.mean(v)) for k, v in vals.items()},
+            std={k: _std(v) for k, v in vals.items()},
+            name=(rows[-1]['source'] or {}).get('name', ARM_NAMES[arm]),
+            iters=rows[-1]['iters'],
+            wall_min=float(np.mean(walls)))
+    return out
+
+
+def paired_deltas(results: Results, arm: str, base: str = 'none',
+                  grid: str = 'metrics') -> Optional[dict]:
+    """``arm - base`` per metric over the seeds both ran.
+
+    Returns:
+        dict | None: ``seeds`` and, per metric, ``(mean, std)`` of the
+        per-seed differences (std None with one seed); None when no seed
+        is shared.
+    """
+    seeds = sorted({s for a, s in results if a == arm}
+                   & {s for a, s in results if a == base})
+    if not seeds:
+        return None
+    out = dict(seeds=seeds)
+    for k in METRIC_KEYS:
+        d = [results[(arm, s)][grid][k] - results[(base, s)][grid][k]
+             for s in seeds]
+        out[k] = (float(np.mean(d)), _std(d))
+    return out
+
+
+def _pm(mean: float, std: Optional[float]) -> str:
+    return f'{mean:.4f}' if std is None else f'{mean:.4f} ± {std:.4f}'
+
+
+def _body(summary: Dict[str, dict], reported: bool) -> List[list]:
+    body = []
+    for arm, s in summary.items():
+        it = s['iters']
+        body.append([
+            s['name'], 'ours',
+            *[_pm(s['mean'][k], s['std'][k]) for k in METRIC_KEYS],
+            ','.join(map(str, s['seeds'])),
+            f'{it["pretrain"]} + {it["finetune"]}', f'{s["wall_min"]:.1f}'
+        ])
+    if reported:
+        for arm in ('skrgan', 'none'):
+            body.append([_REPORTED_NAMES[arm], 'reported'] +
+                        [f'{REPORTED[arm][k]:.4f}' for k in METRIC_KEYS] +
+                        ['', '', ''])
+    return body
+
+
+def _verdicts(results: Results, grid: str, title: str) -> List[str]:
+    """Does pretraining beat ``none`` by more than the seed spread?"""
+    summary = summarize(results, grid)
+    lines = []
+    for arm in summary:
+        d = paired_deltas(results, arm, grid=grid) if arm != 'none' else None
+        if d is None:
+            continue
+        parts = []
+        for k in ('sen', 'auc', 'acc'):
+            mean, std = d[k]
+            stds = [summary[a]['std'][k] for a in (arm, 'none')]
+            if None in stds:
+                spread = 'spread n/a with one seed'
+            else:
+                beyond = 'yes' if mean > max(stds) else 'no'
+                spread = (f'spread {max(stds):.4f}; gain beyond it: '
+                          f'{beyond}')
+            paired = '' if std is None else f' ± {std:.4f}'
+            parts.append(f'{k.upper()} {mean:+.4f}{paired} ({spread})')
+        lines.append(f'At {title}: {summary[arm]["name"]} - none, paired '
+                     f'over seeds {d["seeds"]}: ' + '; '.join(parts))
+    return lines
+
+
+def _notes(results: Results) -> List[str]:
+    notes = [
+        'Protocol: ' + p for p in sorted({
+            json.dumps(r['protocol'], sort_keys=True)
+            for r in results.values()
+        })
+    ]
+    for arm in ('skrgan', 'other'):
+        sources = {json.dumps({k: v for k, v in r['source'].items()
+                               if k != 'checkpoint_mtime'}, sort_keys=True)
+                   for (a, _), r in results.items() if a == arm}
+        notes += [f'Pairs of {arm}: {s}' for s in sorted(sources)]
+    for grid, title in _GRIDS:
+        notes += _verdicts(results, grid, title)
+    notes.append(
+        'SEN = TP/(TP+FN), ACC = (TP+TN)/all at threshold 0.5, AUC of the '
+        'ROC; pooled over the FOV pixels of all 20 test images; mean ± '
+        'sample std over seeds. "spread" = the larger std over seeds of '
+        'the two arms compared. Reported rows: ' + REPORTED_SOURCE + '.')
+    return notes
+
+
+def render(results: Results, fmt: str = 'text') -> str:
+    """Table 2 at both evaluation grids, with its notes.
+
+    Args:
+        results (dict): ``(arm, seed) -> row``.
+        fmt (str): ``'text'`` or ``'markdown'``.
+    """
+    if fmt not in ('text', 'markdown'):
+        raise ValueError(f"fmt must be 'text' or 'markdown', got {fmt!r}")
+    tablefmt = 'github' if fmt == 'markdown' else 'simple'
+    parts = []
+    for grid, title in _GRIDS:
+        summary = summarize(results, grid)
+        table = tabulate(_body(summary, grid == 'metrics'), _HEADER,
+                         tablefmt=tablefmt, disable_numparse=True)
+        head = f'Table 2, metrics at {title}'
+        parts.append((f'### {head}' if fmt == 'markdown' else head) +
+                     '\n\n' + table)
+    notes = _notes(results)
+    if fmt == 'markdown':
+        notes = [f'- {n}' for n in notes]
+    return '\n\n'.join(parts) + '\n\n' + '\n'.join(notes) + '\n'
+
+
+def summary(results: Results) -> str:
+    """Markdown of our rows at both grids, without the paper's rows and
+    the notes (the README's Table 2)."""
+    parts = []
+    for grid, title in _GRIDS:
+        body = [r[:1] + r[2:] for r in _body(summarize(results, grid), False)]
+        table = tabulate(body, _HEADER[:1] + _HEADER[2:], tablefmt='github',
+                         disable_numparse=True)
+        parts.append(f'At {title}:\n\n{table}')
+    return '\n\n'.join(parts) + '\n'

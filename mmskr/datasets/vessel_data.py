@@ -1,0 +1,223 @@
+"""(image, vessel label, FOV mask) triples as in-memory arrays.
+
+Pure numpy/OpenCV functions shared by the real DRIVE data and the synthetic
+pairs drawn from a GAN. A set of pairs is a dict of three stacked arrays:
+
+* ``img``: (N, S, S, 3) uint8 RGB in [0, 255];
+* ``vessel``: (N, S, S) uint8 in {0, 1}, 1 = vessel;
+* ``fov``: (N, S, S) uint8 in {0, 1}, 1 = inside the field of view;
+
+plus ``sample_id`` (N,) str. Sets are stored as ``.npz`` files (with a JSON
+``meta`` string saying where they came from) and read by
+:class:`~mmskr.datasets.VesselPairDataset`.
+
+Resizing follows the SkrGAN training pipeline (``configs/_base_/settings``):
+the whole photograph is resized to S x S without keeping the aspect ratio,
+with area averaging. Labels and masks are resized as 0/255 images the same
+way and thresholded at 128, i.e. a pixel is vessel when at least half of its
+area was.
+"""
+import io
+import json
+import os.path as osp
+from typing import Dict, Optional, Tuple
+
+import cv2
+import numpy as np
+
+from ..compat import atomic_write_bytes
+from .drive_dataset import drive_triples
+from .io import read_medical_image
+
+__all__ = [
+    'PAIR_KEYS', 'binarize', 'check_pairs', 'estimate_fov',
+    'load_drive_native', 'load_drive_pairs', 'load_pairs', 'read_meta',
+    'resize_binary',
+    'resize_image', 'save_pairs', 'sketch_to_label'
+]
+
+PAIR_KEYS = ('img', 'vessel', 'fov')
+
+
+def binarize(a: np.ndarray, threshold: int = 128) -> np.ndarray:
+    """``a >= threshold`` as uint8 {0, 1} (same shape)."""
+    return (np.asarray(a) >= threshold).astype(np.uint8)
+
+
+def resize_image(img: np.ndarray, size: int) -> np.ndarray:
+    """Resize an HxW or HxWxC uint8 image to ``size`` x ``size``.
+
+    Area averaging when shrinking, bilinear when enlarging (OpenCV's area
+    mode degenerates to nearest neighbour when enlarging).
+    """
+    h, w = img.shape[:2]
+    if (h, w) == (size, size):
+        return img.copy()
+    shrink = size <= min(h, w)
+    out = cv2.resize(img, (size, size), interpolation=(
+        cv2.INTER_AREA if shrink else cv2.INTER_LINEAR))
+    return out.reshape((size, size) + img.shape[2:])
+
+
+def resize_binary(mask: np.ndarray, size: int) -> np.ndarray:
+    """Resize an HxW {0, 1} mask: as a 0/255 image, then ``>= 128``.
+
+    Returns:
+        np.ndarray: (size, size) uint8 in {0, 1}.
+    """
+    return binarize(resize_image(mask.astype(np.uint8) * 255, size))
+
+
+def estimate_fov(img: np.ndarray,
+                 threshold: int = 20,
+                 erode: int = 2) -> np.ndarray:
+    """Field of view of a fundus image from its intensity.
+
+    The FOV is where the brightest channel reaches ``threshold``; eroding
+    it by ``erode`` pixels drops the bright rim that edge-based sketches
+    draw along the FOV border.
+
+    Args:
+        img (np.ndarray): HxWx3 uint8 RGB.
+        threshold (int): Minimum of ``max(R, G, B)`` inside the FOV.
+            Defaults to 20 (DRIVE's border is 0-10).
+        erode (int): Erosion radius in pixels (elliptic element of
+            ``2 * erode + 1``); 0 keeps the thresholded mask. Defaults to 2
+            (for 64 px images).
+
+    Returns:
+        np.ndarray: HxW uint8 in {0, 1}.
+    """
+    fov = binarize(img.max(axis=2), threshold)
+    if erode > 0:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
+                                           (2 * erode + 1, 2 * erode + 1))
+        fov = cv2.erode(fov, kernel, borderValue=0)
+    return fov
+
+
+def sketch_to_label(sketch: np.ndarray,
+                    fov: np.ndarray,
+                    threshold: int = 128) -> np.ndarray:
+    """A vessel label from a (soft) sketch: ``sketch >= threshold`` in FOV.
+
+    Args:
+        sketch (np.ndarray): HxW or HxWx1 uint8 in [0, 255] (SkrGAN's
+            ``fake_sketch`` or a :func:`~mmskr.datasets.transforms.
+            sketch_draft`).
+        fov (np.ndarray): HxW {0, 1} mask; outside it the label is 0.
+        threshold (int): Defaults to 128.
+
+    Returns:
+        np.ndarray: HxW uint8 in {0, 1}.
+    """
+    return binarize(sketch.reshape(fov.shape), threshold) & fov
+
+
+def check_pairs(pairs: Dict[str, np.ndarray], source: str = 'pairs') -> int:
+    """Check a set of pairs (see the module docstring); return N.
+
+    Raises:
+        ValueError: a key is missing, or a shape, dtype or value is wrong
+            (the message names ``source`` and the key).
+    """
+    missing = [k for k in PAIR_KEYS if k not in pairs]
+    if missing:
+        raise ValueError(f'{source}: missing keys {missing}; a set of pairs '
+                         f'holds {PAIR_KEYS}')
+    img = pairs['img']
+    if img.ndim != 4 or img.shape[3] != 3 or img.dtype != np.uint8:
+        raise ValueError(f'{source}: img must be (N, H, W, 3) uint8, got '
+                         f'{img.shape} {img.dtype}')
+    for key in ('vessel', 'fov'):
+        a = pairs[key]
+        if a.shape != img.shape[:3] or a.dtype != np.uint8:
+            raise ValueError(f'{source}: {key} must be {img.shape[:3]} '
+                             f'uint8, got {a.shape} {a.dtype}')
+        if a.size and a.max() > 1:
+            raise ValueError(f'{source}: {key} must hold 0/1, found max '
+                             f'{a.max()}')
+    return len(img)
+
+
+def _read_triple(triple: dict) -> Tuple[np.ndarray, ...]:
+    img = read_medical_image(triple['img_path'], channels=3)
+    vessel = binarize(read_medical_image(triple['vessel_path'], 1)[..., 0])
+    fov = binarize(read_medical_image(triple['mask_path'], 1)[..., 0])
+    return img, vessel, fov
+
+
+def load_drive_pairs(root: str, split: str, size: int) -> Dict[str,
+                                                               np.ndarray]:
+    """Read one DRIVE split at ``size`` x ``size`` (first manual labels).
+
+    Args:
+        root (str): The DRIVE folder (``training/``, ``test/``).
+        split (str): ``'training'`` or ``'test'``.
+        size (int): Working resolution.
+
+    Returns:
+        dict: A set of pairs (module docstring), in image-number order.
+    """
+    imgs, vessels, fovs, ids = [], [], [], []
+    for triple in drive_triples(root, split):
+        img, vessel, fov = _read_triple(triple)
+        imgs.append(resize_image(img, size))
+        vessels.append(resize_binary(vessel, size))
+        fovs.append(resize_binary(fov, size))
+        ids.append(triple['sample_id'])
+    return dict(img=np.stack(imgs), vessel=np.stack(vessels),
+                fov=np.stack(fovs), sample_id=np.array(ids))
+
+
+def load_drive_native(root: str, split: str) -> Dict[str, list]:
+    """DRIVE labels and FOV masks at their own resolution (565x584).
+
+    Returns:
+        dict: ``vessel`` and ``fov`` (lists of HxW uint8 {0, 1}) and
+        ``sample_id`` (list of str), in image-number order.
+    """
+    out = dict(vessel=[], fov=[], sample_id=[])
+    for triple in drive_triples(root, split):
+        _, vessel, fov = _read_triple(triple)
+        out['vessel'].append(vessel)
+        out['fov'].append(fov)
+        out['sample_id'].append(triple['sample_id'])
+    return out
+
+
+def save_pairs(path: str, pairs: Dict[str, np.ndarray], meta: dict) -> None:
+    """Write a set of pairs and its ``meta`` (JSON-able) atomically."""
+    check_pairs(pairs, path)
+    buf = io.BytesIO()
+    np.savez(buf, meta=np.array(json.dumps(meta, sort_keys=True)),
+             **{k: np.asarray(v) for k, v in pairs.items()})
+    atomic_write_bytes(buf.getvalue(), path)
+
+
+def load_pairs(path: str) -> Tuple[Dict[str, np.ndarray], dict]:
+    """Read a file written by :func:`save_pairs`.
+
+    Returns:
+        tuple[dict, dict]: The pairs and their meta.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: the file is not a set of pairs.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'no pairs file {osp.abspath(path)!r}')
+    with np.load(path, allow_pickle=False) as z:
+        pairs = {k: z[k] for k in z.files if k != 'meta'}
+        meta = json.loads(str(z['meta'])) if 'meta' in z.files else {}
+    check_pairs(pairs, path)
+    return pairs, meta
+
+
+def read_meta(path: str) -> Optional[dict]:
+    """The meta of a pairs file, or None when missing or unreadable."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return json.loads(str(z['meta']))
+    except (OSError, KeyError, ValueError):
+        return None

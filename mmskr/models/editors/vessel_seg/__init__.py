@@ -1,0 +1,4 @@
+from .vessel_segmentor import VesselSegmentor
+from .vessel_unet import VesselUNet
+
+__all__ = ['VesselSegmentor', 'VesselUNet']
