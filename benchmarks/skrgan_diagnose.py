@@ -29,7 +29,6 @@ it was trained on). Appends one JSON line to
 ``benchmarks/results/skrgan_diagnose/results.jsonl`` and prints a summary.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 import time
@@ -59,7 +58,7 @@ def parse_args(argv=None):
     p.add_argument('checkpoint', help='a .pth, or a work dir (its newest '
                    'complete checkpoint)')
     p.add_argument('--num-fake', type=int, default=100)
-    p.add_argument('--data-root', help='overrides $MMSKR_DATA_ROOT')
+    p.add_argument('--data-root', help="replaces the config's data root")
     p.add_argument('--out', default=RESULTS, help='JSON-lines file to '
                    'append to (default: %(default)s)')
     return p.parse_args(argv)
@@ -89,15 +88,18 @@ def levels(swd: dict) -> str:
     return '/'.join(f'{v:.0f}' for k, v in swd.items() if k != 'avg')
 
 
-def diagnose(config: str, checkpoint: str, num_fake: int = 100) -> dict:
+def diagnose(config: str, checkpoint: str, num_fake: int = 100,
+             data_root: str = None) -> dict:
     """The measures described in the module docstring, as a dict (SWD
-    per pyramid level beside each average, under ``*_levels``)."""
+    per pyramid level beside each average, under ``*_levels``); the real
+    images come from ``data_root`` (None: the config's)."""
     model = init_model(config, checkpoint)
     if not hasattr(model, 'renderer'):
         raise TypeError(f'{config} is not a SkrGAN config (its model, '
                         f'{type(model).__name__}, has no renderer)')
-    real = load_real_images(config, split='train')
-    real_sketch = load_real_images(config, split='train', key='gt_sketch')
+    real = load_real_images(config, split='train', data_root=data_root)
+    real_sketch = load_real_images(config, split='train', key='gt_sketch',
+                                   data_root=data_root)
     seeds = list(range(num_fake))
     half = len(real) // 2
     result = dict(
@@ -142,8 +144,6 @@ def diagnose(config: str, checkpoint: str, num_fake: int = 100) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    if args.data_root:
-        os.environ['MMSKR_DATA_ROOT'] = osp.abspath(args.data_root)
     ckpt = args.checkpoint
     if osp.isdir(ckpt):
         ckpt = find_resumable_checkpoint(ckpt)
@@ -158,7 +158,7 @@ def main(argv=None) -> int:
                              seeds=f'0..{args.num_fake - 1}',
                              metric='PGGAN-protocol SWD x1e3 (avg), '
                              'MS-SSIM diversity, seed 0'))
-    row.update(diagnose(args.config, ckpt, args.num_fake))
+    row.update(diagnose(args.config, ckpt, args.num_fake, args.data_root))
     row['wall_s'] = round(time.time() - t0, 1)
     row['machine'] = machine()
     append_json_line(args.out, row)

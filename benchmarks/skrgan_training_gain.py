@@ -41,15 +41,12 @@ def parse_args(argv=None):
     p.add_argument('--init-seed', type=int, default=2019,
                    help='torch seed of the untrained model (the configs '
                    'train with randomness.seed=2019)')
-    p.add_argument('--data-root', help='overrides $MMSKR_DATA_ROOT')
+    p.add_argument('--data-root', help="replaces the config's data root")
     return p.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    if args.data_root:
-        import os
-        os.environ['MMSKR_DATA_ROOT'] = osp.abspath(args.data_root)
     ckpt = find_resumable_checkpoint(args.work_dir)
     if ckpt is None:
         print(f'no complete checkpoint in {args.work_dir}: train first '
@@ -57,7 +54,7 @@ def main(argv=None) -> int:
               f'{args.work_dir})', file=sys.stderr)
         return 1
     t0 = time.time()
-    real = load_real_images(args.config)
+    real = load_real_images(args.config, data_root=args.data_root)
     seeds = list(range(args.num_fake))
     half = len(real) // 2
     result = dict(

@@ -77,5 +77,5 @@ def test_installed_package_registers_every_name(tmp_path):
     for name in ('PackVesselInputs', 'RandomIntensity', 'RandomPairedCrop',
                  'SketchDraft', 'LoadMedicalImage'):
         assert name in got['registered']['TRANSFORMS'], name
-    for name in ('PGGANSWD', 'MSSSIMDiversity', 'CleanFID'):
+    for name in ('PGGANSWD', 'MSSSIMDiversity', 'CleanFID', 'VesselMetric'):
         assert name in got['registered']['METRICS'], name

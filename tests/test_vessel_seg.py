@@ -238,6 +238,45 @@ def test_a_stage_is_reproducible_from_its_seed(fake_drive, tmp_path):
     assert train('a')['reused'] is False
 
 
+def test_vessel_metric_in_the_runner_val_loop(fake_drive, tmp_path):
+    """VesselMetric, named in a config, scores the model as the harness's
+    own evaluation does (pooled FOV pixels of the whole set)."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    from experiments.table2.harness import drive_file, predict
+    preset = PRESETS['smoke']
+    pairs = drive_file(str(tmp_path / 'data'), fake_drive, 'test', 64)
+    cfg = stage_config(preset, pairs, str(tmp_path / 'w'), seed=0, iters=2)
+    cfg.update(
+        val_dataloader=dict(
+            batch_size=3, num_workers=0, collate_fn=dict(
+                type='default_collate'),
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            dataset=dict(type='VesselPairDataset', pairs_file=pairs,
+                         pipeline=[dict(type='PackVesselInputs')])),
+        val_cfg=dict(type='ValLoop'),
+        val_evaluator=dict(type='VesselMetric'))
+    runner = Runner.from_cfg(Config(cfg))
+    got = runner.val()
+    assert set(got) == {'vessel/sen', 'vessel/acc', 'vessel/auc',
+                        'vessel/spe'}
+    test, _ = load_pairs(pairs)
+    probs = predict(runner.model, test['img'])
+    want = vessel_metrics(probs, test['vessel'], test['fov'])
+    for k in ('sen', 'acc', 'auc', 'spe'):
+        assert got[f'vessel/{k}'] == pytest.approx(want[k], abs=1e-6), k
+
+
+def test_vessel_metric_rejects_batches_without_labels():
+    from mmskr.evaluation.metrics import VesselMetric
+    with pytest.raises(ValueError, match='threshold'):
+        VesselMetric(threshold=1.5)
+    with pytest.raises(KeyError, match='PackVesselInputs'):
+        VesselMetric().process(dict(data_samples=dict(fov=None)),
+                               [torch.zeros(1, 4, 4)])
+
+
 def test_vessel_seg_runs_end_to_end_and_reuses(fake_drive, untrained_skrgan,
                                                tmp_path, capsys):
     import vessel_seg
