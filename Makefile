@@ -12,7 +12,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 STAMP := $(VENV)/.mmskr-installed
 REQS := requirements/torch.txt requirements/runtime.txt requirements/mmagic.txt \
-        requirements/tests.txt requirements/constraints.txt setup.py
+        requirements/tests.txt requirements/frd.txt requirements/constraints.txt \
+        setup.py
 PYTEST_ARGS ?=
 
 .PHONY: install test demo clean-venv
@@ -30,6 +31,7 @@ else
 endif
 	$(PIP) install -c requirements/constraints.txt -r requirements/runtime.txt -r requirements/tests.txt
 	$(PIP) install --no-deps -r requirements/mmagic.txt
+	$(PIP) install --no-deps -c requirements/constraints.txt -r requirements/frd.txt
 	$(PIP) install --no-deps -e .
 	$(PY) -c 'import mmskr, mmagic; print("mmskr", mmskr.__version__, "on mmagic", mmagic.__version__)'
 	touch $(STAMP)

@@ -5,6 +5,8 @@ from .fid import (FID_KEY, INCEPTION_ENV, INCEPTION_FILENAME, KID_KEY,
                   find_inception_weights, format_value, frechet_distance,
                   frechet_distance_from_features, inception_weights_help,
                   kernel_inception_distance, load_clean_inception)
+from .frd import FRD_KEY, FRD_LABEL, FRDResult, compute_frd, luminance
+from .memorisation import COPY_PERCENTILE, memorisation, nearest_distances
 from .ms_ssim import (MS_SSIM_WEIGHTS, ms_ssim_diversity, ms_ssim_num_scales,
                       ms_ssim_pairs, ms_ssim_weights, random_pairs)
 from .swd import (SWD_AVG_KEY, SWD_SCALE, check_images, laplacian_pyramid,
@@ -24,5 +26,7 @@ __all__ = [
     'SWD_AVG_KEY', 'SWD_SCALE', 'check_images', 'laplacian_pyramid',
     'pggan_swd', 'sliced_wasserstein', 'swd_descriptors',
     'swd_from_descriptors', 'swd_resolutions', 'wasserstein1d_sorted',
-    'METRIC_KEYS', 'pooled_fov_pixels', 'vessel_metrics'
+    'METRIC_KEYS', 'pooled_fov_pixels', 'vessel_metrics',
+    'FRD_KEY', 'FRD_LABEL', 'FRDResult', 'compute_frd', 'luminance',
+    'COPY_PERCENTILE', 'memorisation', 'nearest_distances'
 ]

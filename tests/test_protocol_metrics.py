@@ -1,0 +1,105 @@
+"""Table 1 protocol measures on real images: memorisation (nearest
+training image) and FRD v1 (2D)."""
+import importlib.metadata
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+
+from mmskr.evaluation.functional.frd import compute_frd, luminance
+from mmskr.evaluation.functional.memorisation import (memorisation,
+                                                      nearest_distances)
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope='module')
+def lung_ct():
+    """The 80 real lung CT slices at 64 px, (80, 3, 64, 64) uint8."""
+    import os
+    root = os.environ.get('MMSKR_DATA_ROOT')
+    if not root or not osp.isdir(root):
+        pytest.skip('MMSKR_DATA_ROOT is not set')
+    from mmskr.apis import load_real_images
+    return load_real_images(
+        osp.join(REPO, 'configs/skrgan/skrgan_cpu_lungct.py'),
+        data_root=root)
+
+
+def _blur(images: np.ndarray, sigma: float) -> np.ndarray:
+    return np.stack([
+        cv2.GaussianBlur(x.transpose(1, 2, 0), (0, 0), sigma).transpose(
+            2, 0, 1) for x in images
+    ])
+
+
+def test_copies_are_caught_and_noise_is_not(lung_ct):
+    rng = np.random.default_rng(0)
+    copies = lung_ct[rng.integers(0, len(lung_ct), 50)]
+    got = memorisation(copies, lung_ct)
+    assert got['copy_rate'] == 1.0 and got['nn_ratio'] < 1e-6
+    noise = rng.integers(0, 256, copies.shape, dtype=np.uint8)
+    got = memorisation(noise, lung_ct)
+    assert got['copy_rate'] == 0.0 and got['nn_ratio'] > 1.5
+    held_out = memorisation(lung_ct[40:], lung_ct[:40])  # real vs real
+    assert 0.7 < held_out['nn_ratio'] < 1.3
+    assert held_out['copy_rate'] < 0.2
+
+
+def test_nearest_distances_leave_one_out():
+    a = np.zeros((3, 1, 2, 2), np.uint8)
+    a[1] += 255  # RMS distance 1 to the others
+    a[2, 0, 0, 0] = 255  # RMS distance 0.5 to a[0]
+    np.testing.assert_allclose(
+        nearest_distances(a, a, leave_one_out=True), [0.5, 0.8660254, 0.5])
+    np.testing.assert_allclose(nearest_distances(a, a), [0, 0, 0])
+    with pytest.raises(ValueError, match='uint8'):
+        nearest_distances(a.astype(np.float32), a)
+    with pytest.raises(ValueError, match='percentile'):
+        memorisation(a, a, copy_percentile=100)
+
+
+def test_frd_small_for_halves_larger_for_a_blurred_copy(lung_ct):
+    small = np.stack([
+        cv2.resize(x.transpose(1, 2, 0), (32, 32),
+                   interpolation=cv2.INTER_AREA).transpose(2, 0, 1)
+        for x in lung_ct
+    ])
+    a, b = small[0:40:2], small[1:40:2]
+    halves = compute_frd(a, b)
+    blurred = compute_frd(a, _blur(b, 2.0))
+    assert halves.message == '' and blurred.message == ''
+    assert halves.value < blurred.value - 5
+
+
+def test_a_constant_image_gives_na_not_a_crash(lung_ct):
+    fake = lung_ct[:10].copy()
+    fake[3] = 17
+    got = compute_frd(lung_ct[10:20], fake)
+    assert got.value is None
+    assert 'constant' in got.message and '[3]' in got.message
+    with pytest.raises(ValueError, match='one resolution'):
+        compute_frd(lung_ct[:4], lung_ct[:4, :, :32, :32])
+
+
+def test_luminance_is_the_same_for_both_sets():
+    rgb = np.zeros((1, 3, 1, 1), np.uint8)
+    rgb[0, :, 0, 0] = (100, 200, 50)
+    assert luminance(rgb)[0, 0, 0] == round(0.2125 * 100 + 0.7154 * 200 +
+                                            0.0721 * 50)
+    gray = np.full((1, 1, 2, 2), 9, np.uint8)
+    assert (luminance(gray) == 9).all()
+
+
+def test_frd_install_keeps_the_projects_opencv():
+    # frd-score's own requirement, opencv-contrib-python-headless, would
+    # replace the cv2 of the project's OpenCV without a word
+    installed = {d.metadata['Name'].lower(): d.version
+                 for d in importlib.metadata.distributions()}
+    assert 'frd-score' in installed
+    assert not [n for n in installed if n.startswith('opencv-contrib')]
+    ours = installed['opencv-python-headless']
+    assert ours.startswith(cv2.__version__ + '.'), (ours, cv2.__version__)
+    assert hasattr(cv2, 'resize') and not hasattr(cv2, 'ximgproc')
