@@ -27,7 +27,7 @@ sys.path.insert(0, REPO)
 
 import mmskr  # noqa: E402,F401  (upstream workarounds before mmagic)
 from experiments.table1 import harness  # noqa: E402
-from experiments.table1.presets import PRESETS  # noqa: E402
+from experiments.table1.presets import PRESETS, parse_seeds  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -52,7 +52,7 @@ def parse_args(argv=None):
     p.add_argument(
         '--work-dir',
         default=osp.join(REPO, 'work_dirs', 'compare'),
-        help='training runs go to WORK_DIR/PRESET/METHOD_MODALITY')
+        help='training runs go to WORK_DIR/PRESET/METHOD_MODALITY/seedS')
     p.add_argument(
         '--results-dir',
         help='results.jsonl, table.md/csv and samples.png (default: '
@@ -69,6 +69,8 @@ def parse_args(argv=None):
         '--num-fake',
         type=int,
         help="generated images per cell (default: the preset's)")
+    p.add_argument('--seeds', type=int, nargs='+',
+                   help="training seeds (default: the preset's)")
     p.add_argument('--device', default='cpu', help='device for sampling')
     return p.parse_args(argv)
 
@@ -87,16 +89,23 @@ def main(argv=None) -> int:
               'pass the folder holding DRIVE/, LUNG_CT_KMADER/, ... or set '
               'MMSKR_DATA_ROOT', file=sys.stderr)
         return 2
+    try:
+        cells = harness.parse_only(args.only)
+        seeds = parse_seeds(args.seeds, preset)
+    except ValueError as e:
+        print(f'compare.py: {e}', file=sys.stderr)
+        return 2
     start = time.time()
     failed = harness.run(
         REPO,
         preset,
-        cells=harness.parse_only(args.only),
+        cells=cells,
         data_root=osp.abspath(args.data_root),
         work_root=args.work_dir,
         results_dir=results_dir,
         inception_weights=args.inception_weights,
-        device=args.device)
+        device=args.device,
+        seeds=seeds)
     print(f'[compare] done in {(time.time() - start) / 60:.1f} min; results '
           f'in {results_dir}', file=sys.stderr)
     return 1 if failed else 0

@@ -74,7 +74,7 @@ def test_sample_grid_keeps_tiles_of_cells_not_on_this_machine(tmp_path):
     from experiments.table1.presets import PRESETS
     preset = PRESETS['smoke']
     work = str(tmp_path)
-    cell = cell_dir(work, preset, 'pggan', 'lungct')
+    cell = cell_dir(work, preset, 'pggan', 'lungct', preset.train_seeds[0])
     os.makedirs(cell)
     np.save(osp.join(cell, 'eval_samples.npy'),
             np.full((4, 3, 64, 64), 200, np.uint8))

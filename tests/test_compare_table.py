@@ -52,6 +52,53 @@ def test_best_methods_rules():
     assert table.best_methods(dict(a=None), 'min') == []
 
 
+def test_best_is_marked_alone_only_beyond_the_combined_spread():
+    vals = dict(a=10.0, b=12.0, c=20.0)
+    assert table.best_methods(vals, 'min') == ['a']
+    # 12 - 10 = 2 <= 1.5 + 0.5: a and b tie; c is 10 away
+    assert table.best_methods(vals, 'min', spreads=dict(a=1.5, b=0.5,
+                                                        c=8.0)) == ['a', 'b']
+    # 2 > 1.0 + 0.5: a alone
+    assert table.best_methods(vals, 'min', spreads=dict(a=1.0, b=0.5)) == [
+        'a']
+    assert table.best_methods(dict(a=0.50, b=0.30), 'real', real=0.45,
+                              spreads=dict(a=0.05, b=0.2)) == ['a', 'b']
+
+
+def _seed_row(method, seed, swd, frd):
+    row = _row(method, 'fundus', swd, 0.5)
+    row.update(seed=seed, protocol=dict(version=2, num_fake=16))
+    row['metrics'].update(
+        frd=frd, copy_rate=0.0, nn_ratio=1.1, swd_real=dict(avg=5.0, **{
+            '16': 5.0}), swd_real_sd=dict(avg=1.0, **{'16': 1.0}),
+        reference_note='2 random splits of the 20 real images: 10 against 10')
+    return row
+
+
+def test_seeds_give_mean_and_sd_and_replace_a_first_protocol_row(tmp_path):
+    path = tmp_path / 'results.jsonl'
+    rows = [_row('skrgan', 'fundus', 99.0, 0.5)]  # protocol 1, one seed
+    rows += [_seed_row('skrgan', s, v, 6.0 + s)
+             for s, v in ((0, 10.0), (1, 12.0), (2, 14.0))]
+    rows += [_seed_row('dcgan', 0, 13.0, 9.0)]
+    rows += [_row('pggan', 'fundus', 50.0, 0.5)]  # protocol 1 only
+    path.write_text(''.join(json.dumps(r) + '\n' for r in rows))
+    results = table.load_results(str(path))
+    assert len(results) == 6
+    cells = table.cell_rows(results)
+    assert [r['seed'] for r in cells[('skrgan', 'fundus')]] == [0, 1, 2]
+    text = table.render(results, 'text')
+    line = [x for x in text.splitlines() if 'SWD x1e3' in x and 'ours' in x]
+    assert '12.00 ± 2.00*' in line[0]  # mean, sample sd over 3 seeds
+    assert '13.00*' in line[0]  # dcgan within 2 + 0 of it: tied
+    assert '99.00' not in text and '50.00' in text
+    seeds = [x for x in text.splitlines() if 'training seeds' in x][0]
+    assert '3' in seeds and '1 (p1)' in seeds
+    assert '7.00 ± 1.00' in text  # FRD
+    assert '5.00 ± 1.00' in text  # real reference
+    assert '10 against 10' in text
+
+
 def test_render_marks_best_shows_na_and_reported(tmp_path):
     path = tmp_path / 'results.jsonl'
     rows = [
@@ -61,7 +108,7 @@ def test_render_marks_best_shows_na_and_reported(tmp_path):
     ]
     path.write_text(''.join(json.dumps(r) + '\n' for r in rows))
     results = table.load_results(str(path))
-    assert results[('dcgan', 'lungct')]['metrics']['swd']['avg'] == 30.0
+    assert results[('dcgan', 'lungct', None)]['metrics']['swd']['avg'] == 30.0
     text = table.render(results, 'text')
     assert '20.00*' in text and '30.00' in text and '30.00*' not in text
     assert '0.420*' in text  # closest to the real-pairs 0.400

@@ -103,3 +103,24 @@ def test_frd_install_keeps_the_projects_opencv():
     ours = installed['opencv-python-headless']
     assert ours.startswith(cv2.__version__ + '.'), (ours, cv2.__version__)
     assert hasattr(cv2, 'resize') and not hasattr(cv2, 'ximgproc')
+
+
+def test_real_reference_is_seeded_and_independent_of_file_order(lung_ct):
+    import dataclasses
+
+    from experiments.table1.metrics import real_reference, reference_splits
+    from experiments.table1.presets import PRESETS
+    preset = dataclasses.replace(PRESETS['smoke'], num_fake=16,
+                                 reference_splits=2)
+    real = lung_ct[:40]
+    got = real_reference(real, preset)
+    shuffled = real[np.random.default_rng(1).permutation(len(real))]
+    assert real_reference(shuffled, preset) == got
+    assert got['swd_real']['avg'] > 0 and got['swd_real_sd']['avg'] > 0
+    assert got['frd_real'] is not None and got['ms_ssim_real_sd'] is not None
+    assert got['reference_note'] == ('2 random splits of the 40 real '
+                                     'images: 16 against 24')
+    (a0, b0), (a1, _) = reference_splits(real, 16, 2)
+    assert len(a0) == 16 and len(b0) == 24 and not np.array_equal(a0, a1)
+    assert {x.tobytes() for x in a0} | {x.tobytes() for x in b0} == {
+        x.tobytes() for x in real}

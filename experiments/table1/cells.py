@@ -1,11 +1,13 @@
-"""Train and evaluate one cell (method x modality) of Table 1.
+"""Train and evaluate one cell (method x modality x training seed) of
+Table 1.
 
-A cell lives in ``WORK/{preset}/{method}_{modality}/``: the Runner's work
-dir (checkpoints, logs, ``train.log`` with the trainer's output) plus
-``eval.json`` (the cell's result row). Training runs ``tools/train.py`` in a
-subprocess with ``--resume``, so an interrupted cell continues from its last
-complete checkpoint; a cell whose final checkpoint and ``eval.json`` (same
-protocol, same checkpoint) exist is reused as it is.
+A cell lives in ``WORK/{preset}/{method}_{modality}/seed{seed}/``: the
+Runner's work dir (checkpoints, logs, ``train.log`` with the trainer's
+output) plus ``result.json`` (the cell's result row). Training runs
+``tools/train.py`` in a subprocess with ``--resume``, so an interrupted cell
+continues from its last complete checkpoint; a cell whose final checkpoint
+and ``result.json`` (same protocol, same checkpoint) exist is reused as it
+is.
 """
 import os
 import os.path as osp
@@ -27,9 +29,11 @@ __all__ = ['cell_dir', 'evaluate_cell', 'train_cell']
 ITER_RE = re.compile(r'Iter\(train\)\s*\[\s*(\d+)/(\d+)\]')
 
 
-def cell_dir(work_root: str, preset: Preset, method: str,
-             modality: str) -> str:
-    return osp.join(work_root, preset.name, f'{method}_{modality}')
+def cell_dir(work_root: str, preset: Preset, method: str, modality: str,
+             seed: int) -> str:
+    """``WORK/{preset}/{method}_{modality}/seed{seed}``."""
+    return osp.join(work_root, preset.name, f'{method}_{modality}',
+                    f'seed{seed}')
 
 
 def _max_iters(cfg_file: str, preset: Preset) -> int:
@@ -45,6 +49,7 @@ def train_cell(repo: str,
                preset: Preset,
                work: str,
                data_root: str,
+               seed: int,
                progress: Callable[[str], None] = print,
                poll_s: float = 20.0) -> dict:
     """Train a cell to the preset's budget (or reuse / resume it).
@@ -56,6 +61,7 @@ def train_cell(repo: str,
         preset (Preset): Budget.
         work (str): The cell's work dir.
         data_root (str): Data root passed to ``tools/train.py``.
+        seed (int): Training seed (``randomness.seed``).
         progress (callable): Receives one-line progress messages.
         poll_s (float): Seconds between progress messages while training.
 
@@ -81,6 +87,7 @@ def train_cell(repo: str,
     os.makedirs(work, exist_ok=True)
     options = dict(preset.cfg_options)
     options['train_cfg.max_iters'] = iters
+    options['randomness.seed'] = seed
     cmd = [
         sys.executable,
         osp.join(repo, 'tools', 'train.py'), cfg_file, '--work-dir', work,

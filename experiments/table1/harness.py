@@ -23,7 +23,8 @@ from mmskr.apis import load_real_images
 from mmskr.utils import save_png, tile
 from . import table
 from .cells import cell_dir, evaluate_cell, train_cell
-from .metrics import protocol_dict, real_reference, table_metrics
+from .metrics import (BEST_RULE, protocol_dict, real_reference,
+                      table_metrics)
 from .presets import (METHOD_NAMES, METHODS, MODALITIES, MODALITY_NAMES,
                       Preset, config_path, parse_only)
 
@@ -55,8 +56,8 @@ def _real(repo: str, modality: str, preset: Preset, data_root: str,
     return cache[modality]
 
 
-def _key(row: dict) -> Tuple[str, str]:
-    return row['method'], row['modality']
+def _key(row: dict) -> Tuple[str, str, Optional[int]]:
+    return row['method'], row['modality'], row.get('seed')
 
 
 def tables(results: dict) -> Dict[str, str]:
@@ -72,8 +73,10 @@ def run(repo: str,
         work_root: str,
         results_dir: str,
         inception_weights: Optional[str] = None,
-        device: str = 'cpu') -> List[str]:
-    """Train (or reuse) and evaluate ``cells``; write and print Table 1.
+        device: str = 'cpu',
+        seeds: Optional[List[int]] = None) -> List[str]:
+    """Train (or reuse) and evaluate ``cells`` once per training seed
+    (``seeds``, default the preset's); write and print Table 1.
 
     Returns:
         list[str]: Error messages of cells that failed (the others ran).
@@ -84,10 +87,13 @@ def run(repo: str,
     reals: Dict[str, np.ndarray] = {}
     refs: Dict[str, dict] = {}
 
-    def cell(method: str, modality: str, name: str) -> None:
-        work = cell_dir(work_root, preset, method, modality)
+    print(f'Best-marking rule: {BEST_RULE}', flush=True)
+    seeds = list(preset.train_seeds) if seeds is None else list(seeds)
+
+    def cell(method: str, modality: str, seed: int, name: str) -> None:
+        work = cell_dir(work_root, preset, method, modality, seed)
         trained = train_cell(
-            repo, method, modality, preset, work, data_root,
+            repo, method, modality, preset, work, data_root, seed,
             progress=lambda msg: log(f'{name}: {msg}'))
         log(f'{name}: {"reused" if trained["reused"] else "trained"} '
             f'{trained["iters"]} iterations '
@@ -109,7 +115,7 @@ def run(repo: str,
             device=device)
         metrics = dict(out['metrics'], **refs[modality])
         row = dict(
-            preset=preset.name, method=method, modality=modality,
+            preset=preset.name, method=method, modality=modality, seed=seed,
             config=config_path(method, modality, preset),
             checkpoint=osp.relpath(trained['checkpoint'], work_root),
             checkpoint_mtime=stamp, iters=trained['iters'],
@@ -121,11 +127,12 @@ def run(repo: str,
                 out['fake'][:GRID_IMAGES])
         record(result_file, results_file, row, _key)
         log(f'{name}: SWD {_avg(metrics.get("swd"))}, MS-SSIM '
-            f'{metrics.get("ms_ssim")}')
+            f'{metrics.get("ms_ssim")}, FRD {metrics.get("frd")}, copy rate '
+            f'{metrics.get("copy_rate")}')
 
     failed = run_cells(
-        [(f'{m}/{d}', lambda label, m=m, d=d: cell(m, d, label))
-         for m, d in cells], log)
+        [(f'{m}/{d}/seed{s}', lambda label, m=m, d=d, s=s: cell(m, d, s, label))
+         for m, d in cells for s in seeds], log)
     results = table.load_results(results_file)
     _write_outputs(results, results_dir, work_root, preset)
     print(table.render(results, 'text'))
@@ -172,7 +179,8 @@ def sample_grid(work_root: str,
 
     Args:
         work_root (str): Holds the cells' work dirs.
-        preset (Preset): The preset of the cells.
+        preset (Preset): The preset of the cells (the tiles show the
+            first training seed's images).
         previous (np.ndarray, optional): An earlier grid (RGB) of this
             layout, e.g. the committed ``samples.png``. A cell whose work dir
             has no samples on this machine keeps its tile from it, so that
@@ -192,8 +200,8 @@ def sample_grid(work_root: str,
         line = [_label(MODALITY_NAMES[modality], GRID_LABEL, side)]
         for j, method in enumerate(METHODS):
             path = osp.join(
-                cell_dir(work_root, preset, method, modality),
-                'eval_samples.npy')
+                cell_dir(work_root, preset, method, modality,
+                         preset.train_seeds[0]), 'eval_samples.npy')
             cell = np.full((side, side, 3), 230, np.uint8)
             if osp.isfile(path):
                 imgs = np.load(path)[:GRID_IMAGES].transpose(0, 2, 3, 1)

@@ -7,7 +7,7 @@ data pipeline, resolution, channels, batch 16 and iteration budget through
 protocol (number of generated images, seeds, real images, metric settings).
 """
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from experiments.runner import ExperimentPreset, by_name
 
@@ -22,7 +22,7 @@ NO_VAL = {
 
 __all__ = [
     'METHODS', 'MODALITIES', 'PRESETS', 'Preset', 'config_file', 'config_path',
-    'parse_only'
+    'parse_only', 'parse_seeds'
 ]
 
 # Table 1 column order (the paper's, plus WGAN-GP beside WGAN)
@@ -60,6 +60,10 @@ class Preset(ExperimentPreset):
         max_real (int | None): Real images per modality (first ones in data
             set order); None uses all.
         first_seed (int): Image k uses seed ``first_seed + k``.
+        train_seeds (tuple[int]): Each cell is trained once per seed
+            (``randomness.seed``); tables show mean +- sd over them.
+        reference_splits (int): Seeded random splits of the real set that
+            give the ``real`` reference (mean +- sd).
         cfg_options (dict): Extra ``--cfg-options`` for training.
         description (str): One line for ``--help`` and the protocol header.
     """
@@ -68,6 +72,8 @@ class Preset(ExperimentPreset):
     num_fake: int = 100
     max_real: int = None
     first_seed: int = 0
+    train_seeds: Tuple[int, ...] = (0, 1, 2)
+    reference_splits: int = 5
     cfg_options: Dict[str, object] = field(default_factory=dict)
 
 
@@ -78,6 +84,8 @@ PRESETS: Dict[str, Preset] = by_name(
         max_iters=4,
         num_fake=16,
         max_real=32,
+        train_seeds=(0, ),
+        reference_splits=2,
         cfg_options={
             'train_dataloader.batch_size': 4,
             'train_dataloader.num_workers': 0,
@@ -99,13 +107,14 @@ PRESETS: Dict[str, Preset] = by_name(
             **NO_VAL,
         },
         description='2-core CPU budget: 64 px, narrow networks, 2000 '
-        'iterations of batch 16 (32 kimg), 100 generated images'),
+        'iterations of batch 16 (32 kimg), 100 generated images, training '
+        'seeds 0-2'),
     Preset(
         'paper',
         'paper',
         num_fake=100,
         description="the paper's setting: 512 px, batch 16, PGGAN's "
-        'schedule, 100 generated images (GPUs)'))
+        'schedule, 100 generated images, training seeds 0-2 (GPUs)'))
 
 
 def config_file(method: str, modality: str, kind: str) -> str:
@@ -120,6 +129,15 @@ def config_file(method: str, modality: str, kind: str) -> str:
 def config_path(method: str, modality: str, preset: Preset) -> str:
     """Config of a cell, relative to the repository root."""
     return config_file(method, modality, preset.config_kind)
+
+
+def parse_seeds(seeds: Optional[List[int]], preset: Preset) -> List[int]:
+    """``--seeds`` or, when None, the preset's training seeds."""
+    if seeds is None:
+        return list(preset.train_seeds)
+    if not seeds or any(s < 0 for s in seeds):
+        raise ValueError(f'--seeds must be integers >= 0, got {seeds}')
+    return sorted(set(seeds))
 
 
 def parse_only(only: List[str]) -> List[Tuple[str, str]]:

@@ -1,8 +1,11 @@
 """Render Table 1 from the harness's JSON lines.
 
 Every number comes from a result row a run wrote (``results.jsonl``, one
-row per cell; the newest row of a cell wins); the paper's values are shown
-on their own rows, labelled ``reported``.
+row per cell and training seed; the newest row of a (cell, seed) wins); the
+paper's values are shown on their own rows, labelled ``reported``. A cell
+shows the mean +- sd over its training seeds under the newest protocol
+version its rows have (rows of protocol 1 are single-seed and carry no
+FRD or memorisation values).
 """
 import csv
 import io
@@ -17,47 +20,82 @@ from .presets import METHOD_NAMES, METHODS, MODALITIES, MODALITY_NAMES
 from .reported import REPORTED, REPORTED_SOURCE
 
 __all__ = [
-    'METRIC_ROWS', 'best_methods', 'load_results', 'render', 'summary'
+    'METRIC_ROWS', 'best_methods', 'cell_rows', 'load_results', 'render',
+    'summary'
 ]
 
 NA = 'n/a'
 NOT_RUN = '-'
+Results = Dict[Tuple[str, str, Optional[int]], dict]
 
-# (result key, row label, how the best value of a row is chosen)
-#   'min': lowest wins; 'real': closest to the real-pairs reference wins.
-METRIC_ROWS: Tuple[Tuple[str, str, str], ...] = (
-    ('swd', 'SWD x1e3 (lower better)', 'min'),
-    ('ms_ssim', 'MS-SSIM (closest to real better)', 'real'),
-    ('fid', 'FID (lower better)', 'min'),
-    ('kid', 'KID x1e3 (lower better)', 'min'),
+# (result key, row label, how the best value of a row is chosen, format)
+#   'min': lowest wins; 'real': closest to the real reference wins;
+#   None: a diagnostic, nothing marked.
+METRIC_ROWS: Tuple[Tuple[str, str, Optional[str], str], ...] = (
+    ('swd', 'SWD x1e3 (lower better)', 'min', '{:.2f}'),
+    ('swd_levels', 'SWD per level, high to low res.', None, '{:.0f}'),
+    ('ms_ssim', 'MS-SSIM (closest to real better)', 'real', '{:.3f}'),
+    ('frd', 'FRD v1 (2D) (lower better)', 'min', '{:.2f}'),
+    ('fid', 'FID (lower better)', 'min', '{:.2f}'),
+    ('kid', 'KID x1e3 (lower better)', 'min', '{:.2f}'),
+    ('copy_rate', 'copy rate (memorisation)', None, '{:.2f}'),
+    ('nn_ratio', 'NN distance / real NN distance', None, '{:.2f}'),
 )
-_FORMATS = {'swd': '{:.2f}', 'ms_ssim': '{:.3f}', 'fid': '{:.2f}',
-            'kid': '{:.2f}'}
+_FORMATS = {key: fmt for key, _, _, fmt in METRIC_ROWS}
+_PAPER_KEYS = ('swd', 'ms_ssim', 'fid')
 LEGEND = (
-    'Best value of a row marked with *. SWD: PGGAN protocol (docs/'
-    'metrics.md), x1e3, average over pyramid levels. MS-SSIM: mean over '
-    'pairs of generated images, a diversity measure (lower = more diverse); '
-    'the "real" column is the same measure on pairs of real images and the '
-    'best method is the closest to it (the paper reads MS-SSIM as higher-'
-    'is-better, which also rewards mode collapse). Reported rows: '
-    f'{REPORTED_SOURCE}; the paper has no WGAN-GP and no KID, and its SWD '
-    'is on another scale.')
+    'Values are mean ± sd over the training seeds (their count in the '
+    '"training seeds" row; "(p1)" marks a single-seed row of the first '
+    'protocol). Best value of a row marked with *; a method is best only '
+    'when it beats the runner-up by more than their combined sd, else the '
+    'tied methods are marked together. SWD: PGGAN protocol (docs/'
+    'metrics.md), x1e3, average over pyramid levels (per level on the next '
+    'row). MS-SSIM: mean over pairs of generated images, a diversity '
+    'measure (lower = more diverse); the best method is the closest to the '
+    '"real" column (the paper reads MS-SSIM as higher-is-better, which also '
+    'rewards mode collapse). FRD v1 (2D): Frechet Radiomics Distance '
+    '(frd-score), log scale, not FID. The "real" column: the same measures '
+    'on random splits of the real set (mean ± sd over the splits). Copy '
+    'rate: share of generated images closer to a training image than the '
+    '5th percentile of real-real nearest-neighbour distances; NN ratio: '
+    'median nearest-training-image distance of generated images over that '
+    'of real images (leave one out); ~1 = as far as real images are from '
+    f'each other, ~0 = copies. Reported rows: {REPORTED_SOURCE}; the paper '
+    'has no WGAN-GP, KID, FRD or memorisation, and its SWD is on another '
+    'scale.')
 
 
-def load_results(path: str) -> Dict[Tuple[str, str], dict]:
-    """Newest row per (method, modality) from a JSON-lines file.
+def load_results(path: str) -> Results:
+    """Newest row per (method, modality, training seed) of a JSON-lines
+    file (seed None for rows of protocol 1, which had one seed).
 
     Raises:
         ValueError: a line is not JSON (the file and line are named).
     """
-    return newest_json_lines(path, lambda r: (r['method'], r['modality']))
+    return newest_json_lines(
+        path, lambda r: (r['method'], r['modality'], r.get('seed')))
 
 
-def _value(row: Optional[dict], key: str) -> Optional[float]:
-    """A metric of a result row as float; None when n/a or not run."""
-    if row is None:
-        return None
-    v = row['metrics'].get(key)
+def _version(row: dict) -> int:
+    return int(row.get('protocol', {}).get('version', 1))
+
+
+def cell_rows(results: Results) -> Dict[Tuple[str, str], List[dict]]:
+    """Rows of each (method, modality) under the newest protocol version
+    among them, in seed order."""
+    cells: Dict[Tuple[str, str], List[dict]] = {}
+    for (method, modality, _), row in results.items():
+        cells.setdefault((method, modality), []).append(row)
+    out = {}
+    for key, rows in cells.items():
+        newest = max(_version(r) for r in rows)
+        rows = [r for r in rows if _version(r) == newest]
+        out[key] = sorted(rows, key=lambda r: (r.get('seed') is None,
+                                               r.get('seed') or 0))
+    return out
+
+
+def _num(v) -> Optional[float]:
     if isinstance(v, dict):
         v = v.get('avg')
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
@@ -65,15 +103,37 @@ def _value(row: Optional[dict], key: str) -> Optional[float]:
     return float(v)
 
 
+def _stat(rows: List[dict], key: str) -> Tuple[Optional[float],
+                                               Optional[float]]:
+    """(mean, sd) of a metric over rows; sd None below two values."""
+    vals = [_num(r['metrics'].get(key)) for r in rows]
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None, None
+    mean = sum(vals) / len(vals)
+    if len(vals) < 2:
+        return mean, None
+    var = sum((v - mean)**2 for v in vals) / (len(vals) - 1)
+    return mean, math.sqrt(var)
+
+
 def best_methods(values: Dict[str, Optional[float]], rule: str,
-                 real: Optional[float] = None) -> List[str]:
-    """Methods holding the best value of a row (ties all win).
+                 real: Optional[float] = None,
+                 spreads: Optional[Dict[str, Optional[float]]] = None
+                 ) -> List[str]:
+    """Methods holding the best value of a row.
+
+    The best score wins; a method whose score is within the combined
+    spread (its sd plus the best's sd) of it ties and is marked too, so a
+    method stands alone only when it beats the runner-up by more than their
+    combined spread. Without spreads only exact ties are marked together.
 
     Args:
         values (dict): method -> value (None = n/a or not run).
         rule (str): ``'min'``, ``'max'`` or ``'real'`` (closest to
             ``real``).
         real (float, optional): Reference for ``'real'``.
+        spreads (dict, optional): method -> sd (None or absent = 0).
     """
     numeric = {m: v for m, v in values.items() if v is not None}
     if not numeric or (rule == 'real' and real is None):
@@ -86,47 +146,100 @@ def best_methods(values: Dict[str, Optional[float]], rule: str,
         score = {m: abs(v - real) for m, v in numeric.items()}
     else:
         raise ValueError(f'unknown rule {rule!r}')
-    best = min(score.values())
-    return [m for m, s in score.items() if math.isclose(s, best)]
+    spreads = spreads or {}
+    best = min(score, key=score.get)
+    margin = spreads.get(best) or 0.0
+    return [
+        m for m, s in score.items()
+        if math.isclose(s, score[best]) or s - score[best] <= margin +
+        (spreads.get(m) or 0.0)
+    ]
 
 
-def _fmt(key: str, v: Optional[float], row: Optional[dict]) -> str:
-    if row is None:
-        return NOT_RUN
-    if v is None:
-        return NA
-    return _FORMATS[key].format(v)
+def _pm(key: str, mean: Optional[float], sd: Optional[float]) -> str:
+    text = _FORMATS[key].format(mean)
+    return text if sd is None else f'{text} ± {_FORMATS[key].format(sd)}'
 
 
-def _table(results: Dict[Tuple[str, str], dict], bold: str,
+def _levels(rows: List[dict]) -> Optional[str]:
+    """'232/83/64': mean SWD per pyramid level, high to low resolution."""
+    swds = [r['metrics'].get('swd') for r in rows]
+    swds = [s for s in swds if isinstance(s, dict)]
+    if not swds:
+        return None
+    levels = sorted((k for k in swds[0] if k != 'avg'), key=int,
+                    reverse=True)
+    return '/'.join(
+        '{:.0f}'.format(sum(s[k] for s in swds) / len(swds)) for k in levels)
+
+
+def _real(rows: List[dict], key: str) -> str:
+    """The real reference of a metric, from the newest row carrying it."""
+    for r in sorted(rows, key=_version, reverse=True):
+        m = r['metrics']
+        if key == 'swd_levels':
+            if isinstance(m.get('swd_real'), dict):
+                return _levels([dict(metrics=dict(swd=m['swd_real']))])
+            continue
+        mean = _num(m.get(f'{key}_real'))
+        if mean is not None:
+            return _pm(key, mean, _num(m.get(f'{key}_real_sd')))
+    return ''
+
+
+def _real_value(rows: List[dict], key: str) -> Optional[float]:
+    for r in sorted(rows, key=_version, reverse=True):
+        v = _num(r['metrics'].get(f'{key}_real'))
+        if v is not None:
+            return v
+    return None
+
+
+def _table(results: Results, bold: str,
            keys: Optional[Tuple[str, ...]] = None,
            with_reported: bool = True) -> List[list]:
     """Body rows: [modality, metric, source, *methods, real] of the metrics
     ``keys`` (None: all), with the paper's rows if ``with_reported``."""
+    by_cell = cell_rows(results)
     body = []
     for modality in MODALITIES:
-        cells = {m: results.get((m, modality)) for m in METHODS}
+        cells = {m: by_cell.get((m, modality)) for m in METHODS}
         if not any(cells.values()):
             continue
         name = MODALITY_NAMES[modality]
-        for key, label, rule in METRIC_ROWS:
+        every = [r for rows in cells.values() if rows for r in rows]
+        body.append([name, 'training seeds', 'ours'] + [
+            NOT_RUN if not cells[m] else
+            f'{len(cells[m])}' + (' (p1)' if _version(cells[m][0]) == 1
+                                  else '') for m in METHODS
+        ] + [''])
+        for key, label, rule, _ in METRIC_ROWS:
             if keys is not None and key not in keys:
                 continue
-            values = {m: _value(r, key) for m, r in cells.items()}
-            real_vals = [
-                _value(r, f'{key}_real') for r in cells.values() if r
-            ]
-            real = next((v for v in real_vals if v is not None), None)
-            best = best_methods(values, rule, real)
             line = [name, label, 'ours']
+            if key == 'swd_levels':
+                line += [NOT_RUN if not cells[m] else _levels(cells[m]) or NA
+                         for m in METHODS]
+                body.append(line + [_real(every, key)])
+                continue
+            stats = {m: _stat(cells[m], key) if cells[m] else (None, None)
+                     for m in METHODS}
+            best = best_methods({m: v[0] for m, v in stats.items()}, rule,
+                                _real_value(every, key),
+                                {m: v[1] for m, v in stats.items()}) \
+                if rule else []
             for m in METHODS:
-                text = _fmt(key, values[m], cells[m])
+                if not cells[m]:
+                    text = NOT_RUN
+                elif stats[m][0] is None:
+                    text = NA if any(key in r['metrics']
+                                     for r in cells[m]) else NOT_RUN
+                else:
+                    text = _pm(key, *stats[m])
                 line.append(bold.format(text) if m in best else text)
-            line.append(_FORMATS[key].format(real) if real is not None
-                        else '')
-            body.append(line)
+            body.append(line + [_real(every, key)])
             reported = REPORTED.get(modality, {}).get(key)
-            if reported and with_reported:
+            if reported and with_reported and key in _PAPER_KEYS:
                 rule_paper = 'max' if key == 'ms_ssim' else 'min'
                 best_p = best_methods(dict(reported), rule_paper)
                 line = [name, label, 'reported']
@@ -145,26 +258,32 @@ def _header() -> List[str]:
     ] + ['real']
 
 
-def _notes(results: Dict[Tuple[str, str], dict]) -> List[str]:
+def _notes(results: Results) -> List[str]:
     """Protocol and n/a explanations, from the rows themselves."""
     notes = []
+    rows = [r for cell in cell_rows(results).values() for r in cell]
     protocols = {json.dumps(r.get('protocol', {}), sort_keys=True)
-                 for r in results.values()}
+                 for r in rows}
     for p in sorted(protocols):
         notes.append(f'Protocol: {p}')
-    reasons = sorted({r['metrics'].get('fid_note') for r in results.values()
-                      if r['metrics'].get('fid_note')})
-    notes += [f'FID/KID n/a: {reason}' for reason in reasons]
+    refs = sorted({f'{MODALITY_NAMES.get(r["modality"], r["modality"])}: '
+                   f'{r["metrics"]["reference_note"]}' for r in rows
+                   if r['metrics'].get('reference_note')})
+    if refs:
+        notes.append('Real reference: ' + '; '.join(refs))
+    for key, what in (('fid_note', 'FID/KID n/a'), ('frd_note', 'FRD n/a')):
+        reasons = sorted({r['metrics'].get(key) for r in rows
+                          if r['metrics'].get(key)})
+        notes += [f'{what}: {reason}' for reason in reasons]
     notes.append(LEGEND)
     return notes
 
 
-def render(results: Dict[Tuple[str, str], dict],
-           fmt: str = 'text') -> str:
+def render(results: Results, fmt: str = 'text') -> str:
     """Table 1 as text (terminal), Markdown or CSV.
 
     Args:
-        results (dict): (method, modality) -> result row.
+        results (dict): (method, modality, seed) -> result row.
         fmt (str): ``'text'``, ``'markdown'`` or ``'csv'``.
 
     Returns:
@@ -190,11 +309,12 @@ def render(results: Dict[Tuple[str, str], dict],
     raise ValueError(f"fmt must be 'text', 'markdown' or 'csv', got {fmt!r}")
 
 
-def summary(results: Dict[Tuple[str, str], dict]) -> str:
-    """Markdown of our SWD and MS-SSIM rows only (the README's Table 1):
-    best value of a row in bold, no notes."""
+def summary(results: Results) -> str:
+    """Markdown of our rows of the main measures only (the README's Table
+    1): best value of a row in bold, no notes."""
     body = [[line[0], line[1]] + line[3:]
-            for line in _table(results, '**{}**', ('swd', 'ms_ssim'),
+            for line in _table(results, '**{}**',
+                               ('swd', 'ms_ssim', 'frd', 'copy_rate'),
                                with_reported=False)]
     header = _header()
     return tabulate(body, header[:2] + header[3:], tablefmt='github',

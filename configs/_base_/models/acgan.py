@@ -13,7 +13,11 @@
 # data set's class count differs from num_classes.
 _base_ = ['mmagic::_base_/models/dcgan/base_dcgan_64x64.py']
 
+# Sampled through an EMA of the generator, like SkrGAN's G_S and PGGAN
+# (the same momentum at this size), so every method of Table 1 is
+# sampled the same way (mmagic's BaseGAN keeps it; samples use it).
 model = dict(
+    ema_config=dict(interval=1, momentum=0.001),
     type='ACGAN',
     num_classes=1,
     generator=dict(type='ACGANGenerator', output_scale=512),

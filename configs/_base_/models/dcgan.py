@@ -15,7 +15,11 @@
 # high-resolution layers (16 channels at 256 px).
 _base_ = ['mmagic::_base_/models/dcgan/base_dcgan_64x64.py']
 
+# Sampled through an EMA of the generator, like SkrGAN's G_S and PGGAN
+# (the same momentum at this size), so every method of Table 1 is
+# sampled the same way (mmagic's BaseGAN keeps it; samples use it).
 model = dict(
+    ema_config=dict(interval=1, momentum=0.001),
     generator=dict(output_scale=512),
     discriminator=dict(input_scale=512, base_channels=16))
 

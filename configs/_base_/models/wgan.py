@@ -11,7 +11,11 @@
 # critic; the generator takes one step in 5.
 _base_ = ['mmagic::_base_/models/dcgan/base_dcgan_64x64.py']
 
+# Sampled through an EMA of the generator, like SkrGAN's G_S and PGGAN
+# (the same momentum at this size), so every method of Table 1 is
+# sampled the same way (mmagic's BaseGAN keeps it; samples use it).
 model = dict(
+    ema_config=dict(interval=1, momentum=0.001),
     type='WGAN',
     clip_value=0.01,
     discriminator_steps=5,

@@ -5,5 +5,7 @@
 _base_ = ['./wgan.py']
 
 model = dict(
+    # the CPU progressive GANs' EMA (progressive_cpu.py)
+    ema_config=dict(interval=1, momentum=0.01),
     generator=dict(output_scale=64, base_channels=256),
     discriminator=dict(input_scale=64, base_channels=32))

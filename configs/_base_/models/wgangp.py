@@ -16,7 +16,11 @@
 # configs' gp_loss_weight/gp_norm_mode keys are ignored upstream.
 # One iteration is one critic step on one batch (the generator steps every
 # 5th), as in mmagic.
+# Sampled through an EMA of the generator, like SkrGAN's G_S and PGGAN
+# (the same momentum at this size), so every method of Table 1 is
+# sampled the same way (mmagic's BaseGAN keeps it; samples use it).
 model = dict(
+    ema_config=dict(interval=1, momentum=0.001),
     type='WGANGP',
     data_preprocessor=dict(type='DataPreprocessor'),
     generator=dict(

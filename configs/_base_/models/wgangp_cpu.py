@@ -6,5 +6,7 @@ _base_ = ['./wgangp.py']
 
 wgangp_channels = {'4': 64, '8': 64, '16': 32, '32': 16, '64': 8}
 model = dict(
+    # the CPU progressive GANs' EMA (progressive_cpu.py)
+    ema_config=dict(interval=1, momentum=0.01),
     generator=dict(out_scale=64, channels_per_scale=wgangp_channels),
     discriminator=dict(in_scale=64, channels_per_scale=wgangp_channels))
