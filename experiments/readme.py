@@ -51,9 +51,14 @@ def readme_blocks() -> Dict[str, str]:
     return {
         'table1-cpu':
         table1.summary(_rows('table1_cpu', table1.load_results)) +
-        f'\nSWD x1e3 (lower is better) and MS-SSIM (closest to `real` is '
-        f'better), best in bold; the paper\'s values, FID/KID and the '
-        f'protocol: [`{t1}/table.md`]({t1}/table.md).\n',
+        f'\nSWD x1e3 (lower is better), MS-SSIM (closest to `real` is '
+        f'better), FRD v1 (2D) and copy rate where measured; mean ± sd over '
+        f'training seeds, best in bold. "(p1)": one training seed under the '
+        f'first protocol, whose `real` column is one half of the real set '
+        f'against the other in file order (a split by class folder for '
+        f'chest X-ray and brain MRI, `docs/metrics.md`). The paper\'s '
+        f'values, per-level SWD, FID/KID and the protocol: '
+        f'[`{t1}/table.md`]({t1}/table.md).\n',
         'table2-cpu':
         table2.summary(_rows('table2_cpu', table2.load_results)) +
         f'\nMean ± std over seeds; the paper\'s values, paired differences '

@@ -37,6 +37,10 @@ def test_smoke_cells_train_evaluate_render_and_reuse(
         assert m['fid'] is None and 'inception-2015-12-05.pt' in \
             m['fid_note']
         assert r['iters'] == 4 and r['protocol']['num_fake'] == 16
+        assert r['seed'] == 0 and r['protocol']['version'] == 2
+        assert 0 <= m['copy_rate'] <= 1 and m['nn_ratio'] > 0
+        assert m['frd'] is not None or 'FRD n/a' in m['frd_note']
+        assert m['swd_real_sd']['avg'] >= 0  # 2 reference splits
     # the table printed and written holds our numbers and the reported ones
     swd = f"{rows[0]['metrics']['swd']['avg']:.2f}"
     assert swd in res.stdout and 'reported' in res.stdout

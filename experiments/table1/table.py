@@ -315,7 +315,8 @@ def summary(results: Results) -> str:
     body = [[line[0], line[1]] + line[3:]
             for line in _table(results, '**{}**',
                                ('swd', 'ms_ssim', 'frd', 'copy_rate'),
-                               with_reported=False)]
+                               with_reported=False)
+            if any(cell != NOT_RUN for cell in line[3:-1])]
     header = _header()
     return tabulate(body, header[:2] + header[3:], tablefmt='github',
                     disable_numparse=True) + '\n'

@@ -1,0 +1,32 @@
+"""The committed tables (results folders and README blocks) are what their
+results files give, and the README block markers are handled strictly."""
+import pytest
+
+from experiments import readme
+
+
+def test_committed_tables_rerender_identically():
+    assert readme.stale() == [], (
+        'run python benchmarks/tables.py --update-readme and commit')
+
+
+def test_result_tables_cover_table1_table2_and_perf():
+    tables = readme.result_tables()
+    assert {'table1_cpu/table.md', 'table2_cpu/table.md',
+            'perf_cpu/table.md'} <= set(tables)
+    assert 'SkrGAN' in tables['table1_cpu/table.md']
+    assert 'AUC' in tables['table2_cpu/table.md']
+
+
+def test_update_readme_replaces_only_between_markers():
+    text = ('intro\n<!-- BEGIN GENERATED a -->\nold\nlines\n'
+            '<!-- END GENERATED a -->\noutro\n')
+    out = readme.update_readme(text, {'a': 'new\n'})
+    assert out == ('intro\n<!-- BEGIN GENERATED a -->\nnew\n'
+                   '<!-- END GENERATED a -->\noutro\n')
+    assert readme.update_readme(out, {'a': 'new\n'}) == out
+
+
+def test_missing_marker_is_a_clear_error():
+    with pytest.raises(ValueError, match='no block.*BEGIN GENERATED b'):
+        readme.update_readme('no markers here\n', {'b': 'x\n'})
