@@ -15,8 +15,9 @@ peak memory belongs to that measurement alone:
   ``ProgressiveGrowingGAN`` and ``Pix2Pix`` steps with the same networks,
   schedule and optimisers at the same size (alternating blocks, medians):
   the plugin's overhead as a ratio (target <= 1.05).
-* ``amp`` (GPU only): AMP (bf16, fp16) and channels_last against fp32 as
-  throughput ratios, and the loss curves of 200 fp32 and AMP iterations.
+* ``amp``: mixed precision (GPU: bf16 and fp16 AMP; CPU: bf16 autocast,
+  ``CPUAmpOptimWrapper``) and channels_last against fp32 as throughput
+  ratios (GPU at 256 px, CPU at the two smallest ``--sizes``).
 * ``data``: images/s the SkrGAN config's training loader sustains (load +
   SketchDraft at full resolution + resize, the configured workers) against
   what the SkrGAN step consumes at the same size.
@@ -146,15 +147,11 @@ def main(argv=None) -> int:
                 break
     if 'amp' in args.parts:
         for method in args.methods:
-            size = 256 if kind == 'gpu' else min(args.sizes)
-            cell = dict(base, part='amp', method=method, size=size,
-                        config=cfg_of(method))
-            res = run_cell(cell, args.cell_timeout, env) if kind == 'gpu' \
-                else dict(skipped='no GPU on this machine: AMP/channels_last '
-                          'not measured')
-            record('amp', dict(method=method, size=size), res)
-            if kind != 'gpu':
-                break
+            for size in ([256] if kind == 'gpu' else sorted(args.sizes)[:2]):
+                cell = dict(base, part='amp', method=method, size=size,
+                            config=cfg_of(method))
+                res = run_cell(cell, args.cell_timeout, env)
+                record('amp', dict(method=method, size=size), res)
     if 'data' in args.parts:
         for size in sorted(args.sizes):
             cell = dict(base, part='data', size=size, batches=10,

@@ -120,8 +120,10 @@ def test_cells_measure_steps_stages_loader_and_metrics(data_root):
     amp = perf_cells.cell_amp(dict(base, method='dcgan', size=16,
                               config=bench.config_for(
                                   'dcgan', 'cpu', 'lungct')))
+    assert amp['fp32'] > 0 and amp['bf16'] > 0 and amp['channels_last'] > 0
+    assert amp['bf16_ratio'] == pytest.approx(amp['bf16'] / amp['fp32'])
     if not torch.cuda.is_available():
-        assert 'GPU' in amp['skipped']
+        assert 'fp16' not in amp  # no float16 autocast on a CPU
 
 
 def test_main_writes_json_lines_and_markdown(data_root, tmp_path):

@@ -39,7 +39,8 @@ def parse_args(argv=None):
         '--amp',
         action='store_true',
         default=False,
-        help='enable automatic-mixed-precision training')
+        help='mixed precision: float16 AMP on a GPU, bfloat16 autocast '
+        '(CPUAmpOptimWrapper) without one')
     parser.add_argument(
         '--data-root',
         help='root folder of the data sets (sets MMSKR_DATA_ROOT before the '
@@ -79,8 +80,10 @@ def build_config(args) -> Config:
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    if args.amp:
-        cfg.optim_wrapper = amp_optim_wrapper_cfg(cfg.optim_wrapper)
+    if args.amp:  # float16 AMP on a GPU, bfloat16 autocast on a CPU
+        cfg.optim_wrapper = amp_optim_wrapper_cfg(
+            cfg.optim_wrapper,
+            device='cuda' if torch.cuda.is_available() else 'cpu')
     if args.launcher != 'none' and not torch.cuda.is_available():
         # mmengine's Runner.wrap_model passes device_ids=[LOCAL_RANK] to
         # DDP, which only modules on a GPU accept: CPU modules need None

@@ -117,7 +117,8 @@ def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
 
 
 def amp_optim_wrapper_cfg(optim_wrapper: ConfigDict,
-                          dtype: Optional[str] = None) -> ConfigDict:
+                          dtype: Optional[str] = None,
+                          device: str = 'cuda') -> ConfigDict:
     """Every optimiser wrapper of a (multi-wrapper) config as AMP wrapper.
 
     Args:
@@ -125,19 +126,28 @@ def amp_optim_wrapper_cfg(optim_wrapper: ConfigDict,
             a constructor with one sub-dict per network, or SkrGAN's
             ``sketch``/``render`` groups of them.
         dtype (str, optional): ``'float16'`` or ``'bfloat16'``; None keeps
-            ``AmpOptimWrapper``'s default (float16).
+            the wrapper's default (GPU: float16; CPU: bfloat16, the only
+            one it takes).
+        device (str): ``'cuda'``: mmengine's ``AmpOptimWrapper`` with a
+            dynamic loss scale; ``'cpu'``: :class:`CPUAmpOptimWrapper`
+            (bf16 autocast, float32 weights, no loss scale).
 
     Returns:
-        ConfigDict: A copy with ``type='AmpOptimWrapper'`` and a dynamic loss
-        scale on every wrapper that has an ``optimizer``.
+        ConfigDict: A copy with the AMP wrapper on every wrapper that has an
+        ``optimizer``.
     """
+    if device not in ('cuda', 'cpu'):
+        raise ValueError(f"device must be 'cuda' or 'cpu', got {device!r}")
     wrapper = deepcopy(optim_wrapper)
 
     def convert(group: dict) -> None:
         for sub in group.values():
             if isinstance(sub, dict) and 'optimizer' in sub:
-                sub['type'] = 'AmpOptimWrapper'
-                sub['loss_scale'] = 'dynamic'
+                if device == 'cpu':
+                    sub['type'] = 'CPUAmpOptimWrapper'
+                else:
+                    sub['type'] = 'AmpOptimWrapper'
+                    sub['loss_scale'] = 'dynamic'
                 if dtype is not None:
                     sub['dtype'] = dtype
 
