@@ -24,7 +24,7 @@ from typing import Callable, Dict, Hashable, List, Optional, Sequence, Tuple
 
 import torch
 
-from mmskr.compat import atomic_write_bytes
+from mmskr.utils.atomic_io import atomic_write_bytes
 from mmskr.utils.json_lines import append_json_line, newest_json_lines
 
 __all__ = [

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from mmengine import Config
 
-from test_skrgan import fake_data_root  # noqa: F401  (fixture)
 
 from mmskr.apis import (generate_images, init_model, load_real_images,
                         seeded_noise)

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from test_skrgan import fake_data_root  # noqa: F401  (registers the fixture)
-from test_skrgan import _scalars, _tiny_options
+from training_runs import scalars, tiny_options
 
 from mmskr.datasets.transforms import flat_pipeline
 
@@ -142,7 +141,7 @@ def train_tool():
 
 def _options(work_dir: str, iters: int, validate: bool) -> list:
     opts = [
-        o for o in _tiny_options(work_dir, iters)
+        o for o in tiny_options(work_dir, iters)
         if not o.startswith('custom_hooks.')
     ]
     if not validate:
@@ -167,7 +166,7 @@ def test_cpu_config_trains_2_iterations(config, fake_root, tmp_path,
     runner = Runner.from_cfg(cfg)
     runner.train()
 
-    rows = _scalars(work)
+    rows = scalars(work)
     train_rows = [r for r in rows if 'loss_gen' in r]
     assert train_rows, 'no generator step logged'
     last = train_rows[-1]

@@ -350,6 +350,7 @@ def test_orphaned_temp_files_of_dead_writers_are_removed(tmp_path):
     other = tmp_path / 'notes.tmp'
     for path in (orphan, live, other):
         path.write_bytes(b'x')
-    compat.atomic_write_bytes(b'data', tmp_path / 'iter_4.pth')
+    from mmskr.utils.atomic_io import atomic_write_bytes
+    atomic_write_bytes(b'data', tmp_path / 'iter_4.pth')
     assert not orphan.exists() and live.exists() and other.exists()
     assert (tmp_path / 'iter_4.pth').read_bytes() == b'data'

@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import torch
-from test_skrgan import fake_data_root  # noqa: F401  (fixture)
 
 from mmskr.engine.runner_utils import is_complete_checkpoint
 

@@ -9,7 +9,7 @@ import sys
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
-# Prints {registry: sorted names of mmskr classes} and where mmskr came from.
+# {registry: sorted names of mmskr classes} and where mmskr came from.
 LIST_REGISTERED = """
 import json, sys
 import mmskr
@@ -23,12 +23,13 @@ for attr in sorted(dir(registries)):
                        if getattr(obj, '__module__', '').startswith('mmskr'))
         if names:
             out[attr] = names
-print(json.dumps(dict(file=mmskr.__file__, registered=out)))
+result = dict(file=mmskr.__file__, registered=out)
 """
 
 
 def _registered(python: str, cwd: str, env: dict) -> dict:
-    res = subprocess.run([python, '-c', LIST_REGISTERED], cwd=cwd, env=env,
+    script = LIST_REGISTERED + 'print(json.dumps(result))\n'
+    res = subprocess.run([python, '-c', script], cwd=cwd, env=env,
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -65,8 +66,9 @@ def test_installed_package_registers_every_name(tmp_path):
     outside.mkdir()
     got = _registered(sys.executable, str(outside), env)
     assert got['file'].startswith(str(target)), got['file']
-    env_repo = dict(os.environ, PYTHONPATH=REPO)
-    want = _registered(sys.executable, REPO, env_repo)
+    scope = {}
+    exec(LIST_REGISTERED, scope)  # this checkout, in this process
+    want = scope['result']
     assert want['file'].startswith(REPO)
     assert got['registered'] == want['registered']
     models = got['registered']['MODELS']

@@ -12,7 +12,6 @@ from mmengine.config import Config
 from experiments import perf, perf_cells
 from experiments.table1.presets import METHODS
 from mmskr.engine.runner_utils import amp_optim_wrapper_cfg
-from test_skrgan import fake_data_root  # noqa: F401  (fixture)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 

@@ -121,7 +121,7 @@ def test_real_reference_is_seeded_and_independent_of_file_order(lung_ct):
     assert {x.tobytes() for x in a0} | {x.tobytes() for x in b0} == {
         x.tobytes() for x in real}
     preset = dataclasses.replace(PRESETS['smoke'], num_fake=16,
-                                 reference_splits=2)
+                                 reference_splits=2, frd=True)
     got = real_reference(shuffled, preset)
     assert got['swd_real']['avg'] > 0 and got['swd_real_sd']['avg'] > 0
     assert got['frd_real'] is not None and got['ms_ssim_real_sd'] is not None

@@ -11,7 +11,8 @@ import pytest
 import mmskr  # noqa: F401  (numpy-2 workarounds, registers the transform)
 from mmagic.registry import TRANSFORMS
 from mmskr.datasets.transforms import SketchDraft, sketch_draft
-from mmskr.datasets.transforms.sketch_draft import scaled_sizes, to_uint8
+from mmskr.datasets.transforms.sketch_draft import scaled_sizes
+from mmskr.utils import array_to_uint8, tensor_to_uint8
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / 'tools' / 'prepare_sketches.py'
@@ -108,13 +109,25 @@ def test_dtypes_and_layouts_agree():
                                   sketch_draft(g))
 
 
-def test_to_uint8():
+def test_array_to_uint8():
     x = np.arange(256, dtype=np.uint8).reshape(16, 16)
-    assert to_uint8(x) is x
-    np.testing.assert_array_equal(to_uint8(x.astype(np.uint16) * 257), x)
-    np.testing.assert_array_equal(to_uint8(x / 255.0), x)
-    np.testing.assert_array_equal(to_uint8(x * 2.0 - 7.0), x)
-    assert not to_uint8(np.full((2, 2), 4.0)).any()
+    assert array_to_uint8(x) is x
+    np.testing.assert_array_equal(array_to_uint8(x.astype(np.uint16) * 257), x)
+    np.testing.assert_array_equal(array_to_uint8(x / 255.0), x)
+    np.testing.assert_array_equal(array_to_uint8(x * 2.0 - 7.0), x)
+    assert not array_to_uint8(np.full((2, 2), 4.0)).any()
+
+
+def test_tensor_to_uint8_ranges_round_and_clip():
+    import torch
+    x = torch.tensor([-3.0, 0.4, 0.5, 254.6, 300.0])
+    # torch.round: halves to even
+    np.testing.assert_array_equal(tensor_to_uint8(x), [0, 0, 0, 255, 255])
+    y = torch.tensor([-1.5, -1.0, 0.0, 1.0])  # [-1, 1] -> 0..255
+    np.testing.assert_array_equal(tensor_to_uint8(y, (-1., 1.)),
+                                  [0, 0, 128, 255])
+    with pytest.raises(ValueError, match='lo < hi'):
+        tensor_to_uint8(x, (1., 1.))
 
 
 @pytest.mark.parametrize('img,match', [

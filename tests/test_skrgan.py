@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from mmskr.datasets.transforms import flat_pipeline
+from training_runs import last_meta, scalars, tiny_options
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CPU_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/skrgan/*_cpu_*.py')))
@@ -28,78 +29,6 @@ RENDER_KEYS = {
 }
 
 
-def _vessels(rng, size: int) -> np.ndarray:
-    """A dark image with a few bright random lines (vessel-like)."""
-    img = np.full((size, size, 3), 30, np.uint8)
-    for _ in range(4):
-        p = rng.integers(0, size, 4)
-        cv2.line(img, (int(p[0]), int(p[1])), (int(p[2]), int(p[3])),
-                 (200, 180, 160), 2)
-    return cv2.GaussianBlur(img, (3, 3), 0)
-
-
-@pytest.fixture(scope='module')
-def fake_data_root(tmp_path_factory) -> str:
-    """The four modality layouts the configs read, with generated images."""
-    root = tmp_path_factory.mktemp('data')
-    rng = np.random.default_rng(0)
-    layouts = {
-        'DRIVE/training/images': ('{:02d}_training.tif', 8),
-        'CHEST_XRAY_PNEUMONIA/chest_xray_224/train/NORMAL': ('n{}.jpeg', 4),
-        'CHEST_XRAY_PNEUMONIA/chest_xray_224/train/PNEUMONIA': ('p{}.jpeg', 4),
-        'CHEST_XRAY_PNEUMONIA/chest_xray_224/val/NORMAL': ('vn{}.jpeg', 2),
-        'CHEST_XRAY_PNEUMONIA/chest_xray_224/val/PNEUMONIA': ('vp{}.jpeg', 2),
-        'CHEST_XRAY_PNEUMONIA/chest_xray_224/test/NORMAL': ('tn{}.jpeg', 2),
-        'CHEST_XRAY_PNEUMONIA/chest_xray_224/test/PNEUMONIA': ('tp{}.jpeg', 2),
-        'DRIVE/test/images': ('{:02d}_test.tif', 2),
-        'BRAIN_MRI/brain_tumor_dataset/no': ('{} no.jpg', 4),
-        'BRAIN_MRI/brain_tumor_dataset/yes': ('Y{}.jpg', 4),
-    }
-    for folder, (pattern, n) in layouts.items():
-        os.makedirs(root / folder)
-        for i in range(n):
-            cv2.imwrite(str(root / folder / pattern.format(i)),
-                        _vessels(rng, 48))
-    ct = root / 'LUNG_CT_KMADER/2d_images'
-    os.makedirs(ct)
-    for i in range(8):  # signed 16-bit HU slices
-        hu = _vessels(rng, 48)[..., 0].astype(np.int16) * 7 - 1000
-        cv2.imwrite(str(ct / f'ID_{i:04d}_Z_0001.tif'), hu)
-    return str(root)
-
-
-def _tiny_options(work_dir: str, iters: int, ckpt_interval: int = 1000):
-    return [
-        '--work-dir', work_dir, '--cfg-options',
-        f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
-        'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        'train_dataloader.dataset.min_images=4',
-        'val_dataloader.batch_size=4', 'val_dataloader.num_workers=0',
-        'val_dataloader.persistent_workers=False',
-        'test_dataloader.num_workers=0',
-        'test_dataloader.persistent_workers=False',
-        f'default_hooks.checkpoint.interval={ckpt_interval}',
-        'default_hooks.logger.interval=1', 'custom_hooks.0.interval=1',
-        'custom_hooks.0.num_samples=2',
-        # the settings' metrics on 8 generated images instead of 100
-        'val_evaluator.metrics.0.fake_nums=8',
-        'val_evaluator.metrics.1.fake_nums=8',
-        'val_evaluator.metrics.2.fake_nums=8'
-    ]
-
-
-def _scalars(work_dir: str) -> list:
-    import json
-    files = glob.glob(osp.join(work_dir, '*/vis_data/scalars.json'))
-    assert files, f'no scalars.json under {work_dir}'
-    rows = []
-    for f in files:
-        with open(f) as fh:
-            rows += [json.loads(line) for line in fh]
-    return rows
-
-
 @pytest.mark.parametrize('config', CPU_CONFIGS, ids=osp.basename)
 def test_cpu_config_trains_logs_and_samples(config, fake_data_root, tmp_path,
                                             monkeypatch):
@@ -109,12 +38,12 @@ def test_cpu_config_trains_logs_and_samples(config, fake_data_root, tmp_path,
     import train
     work = str(tmp_path / 'work')
     cfg = train.build_config(
-        train.parse_args([config] + _tiny_options(work, 2)))
+        train.parse_args([config] + tiny_options(work, 2)))
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)
     runner.train()
 
-    rows = [r for r in _scalars(work) if 'sketch_loss_gen' in r]
+    rows = [r for r in scalars(work) if 'sketch_loss_gen' in r]
     assert rows, 'no training log rows'
     keys = set(rows[-1])
     assert SKETCH_KEYS <= keys and RENDER_KEYS <= keys
@@ -222,19 +151,6 @@ def test_nan_loss_stops_with_clear_error(fake_data_root, mmagic_scope,
         model.train_step(dict(inputs={}, data_samples=samples), optim)
 
 
-def _last_meta(work_dir: str) -> dict:
-    from mmskr.engine.runner_utils import find_resumable_checkpoint
-    ckpt = find_resumable_checkpoint(work_dir)
-    state = torch.load(ckpt, map_location='cpu')
-    buffers = {
-        k: v.item()
-        for k, v in state['state_dict'].items() if k in (
-            'sketch_gan.shown_nkimg', 'sketch_gan._curr_scale_int',
-            'sketch_gan._curr_transition_weight')
-    }
-    return dict(iter=state['meta']['iter'], **buffers)
-
-
 def test_sigkill_then_resume_reaches_same_state(fake_data_root, tmp_path):
     """Kill training with SIGKILL after a checkpoint; --resume finishes."""
     env = dict(os.environ, MMSKR_DATA_ROOT=fake_data_root,
@@ -250,7 +166,7 @@ def test_sigkill_then_resume_reaches_same_state(fake_data_root, tmp_path):
     ]
 
     def cmd(work, *extra):
-        opts = _tiny_options(work, 12, ckpt_interval=2)
+        opts = tiny_options(work, 12, ckpt_interval=2)
         opts = [o for o in opts if not o.startswith('custom_hooks')]
         # no val loop: mmengine would validate at max_iters in every run
         return [sys.executable, osp.join(REPO, 'tools/train.py'), config,
@@ -260,7 +176,7 @@ def test_sigkill_then_resume_reaches_same_state(fake_data_root, tmp_path):
     ref = str(tmp_path / 'ref')
     subprocess.run(cmd(ref), env=env, check=True, capture_output=True,
                    timeout=600)
-    expected = _last_meta(ref)
+    expected = last_meta(ref)
     assert expected['iter'] == 12
 
     work = str(tmp_path / 'killed')
@@ -277,7 +193,7 @@ def test_sigkill_then_resume_reaches_same_state(fake_data_root, tmp_path):
     res = subprocess.run(cmd(work, '--resume'), env=env, capture_output=True,
                          text=True, timeout=600)
     assert res.returncode == 0, res.stderr[-3000:]
-    got = _last_meta(work)
+    got = last_meta(work)
     assert got['iter'] == 12
     assert got == pytest.approx(expected)
 
@@ -470,7 +386,7 @@ def test_renderer_calibration_hook_calibrates_the_saved_checkpoint(
     from mmskr.apis import init_model
     config = osp.join(REPO, 'configs/skrgan/skrgan_cpu_lungct.py')
     work = str(tmp_path / 'work')
-    opts = [o for o in _tiny_options(work, 3, ckpt_interval=3)
+    opts = [o for o in tiny_options(work, 3, ckpt_interval=3)
             if not o.startswith('val_evaluator')]
     cfg = train.build_config(train.parse_args(
         [config] + opts + ['custom_hooks.2.interval=100',

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from mmengine import Config
 
-from test_skrgan import fake_data_root  # noqa: F401  (fixture)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'benchmarks'))

@@ -50,7 +50,8 @@ from tqdm import tqdm
 
 from mmskr.datasets.transforms.sketch_draft import (CHANNELS, SE_SHAPES,
                                                     THRESHOLDS, SketchDraft,
-                                                    sketch_draft, to_uint8)
+                                                    sketch_draft)
+from mmskr.utils import array_to_uint8
 
 IMAGE_SUFFIXES = ('.tif', '.tiff', '.png', '.jpg', '.jpeg', '.bmp', '.gif')
 
@@ -175,7 +176,7 @@ def window_to_uint8(img: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 def as_bgr(img: np.ndarray) -> np.ndarray:
     """HxWx3 uint8 view of an image or sketch for previews."""
-    img = to_uint8(img)
+    img = array_to_uint8(img)
     if img.ndim == 3 and img.shape[2] == 3:
         return img
     return cv2.cvtColor(img.reshape(img.shape[:2]), cv2.COLOR_GRAY2BGR)

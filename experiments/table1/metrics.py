@@ -26,7 +26,8 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 
 from mmskr.evaluation.functional import (COPY_PERCENTILE, FRD_LABEL,
-                                         compute_fid_kid, compute_frd,
+                                         FRDResult, compute_fid_kid,
+                                         compute_frd,
                                          find_inception_weights, memorisation,
                                          ms_ssim_diversity, pggan_swd)
 from mmskr.evaluation.functional.swd import (DIR_REPEATS, DIRS_PER_REPEAT,
@@ -74,12 +75,16 @@ def protocol_dict(preset: Preset,
         ms_ssim=dict(pairs='num_fake // 2 disjoint random pairs',
                      seed=METRIC_SEED, reference='as many real pairs'),
         frd=dict(label=FRD_LABEL, package='frd-score 1.0.1', order='real '
-                 'first', counts='equal (larger set cut)'),
+                 'first', counts='equal (larger set cut)') if preset.frd
+        else None,
         memorisation=dict(distance='RMS pixel difference at the evaluation '
                           'size', reference='real-real leave-one-out',
                           copy_percentile=COPY_PERCENTILE),
         fid=dict(backend='clean-fid', weights=lookup.path
                  if lookup.path else None))
+
+
+_NO_FRD = FRDResult(None, 'FRD n/a: not computed by this preset (frd=False)')
 
 
 def _finite(v: Optional[float]) -> Optional[float]:
@@ -112,7 +117,8 @@ def table_metrics(fake: np.ndarray,
     """
     swd = pggan_swd(real, fake, seed=METRIC_SEED)
     ms = ms_ssim_diversity(fake, seed=METRIC_SEED)
-    frd = compute_frd(*_equal_counts(canonical_order(real), fake))
+    frd = compute_frd(*_equal_counts(canonical_order(real), fake)) \
+        if preset.frd else _NO_FRD
     fid = compute_fid_kid(real, fake, weights=inception_weights,
                           seed=METRIC_SEED)
     kid = _finite(fid.kid)
@@ -182,7 +188,8 @@ def real_reference(real: np.ndarray, preset: Preset) -> Dict[str, object]:
     for k, (a, b) in enumerate(splits):
         swd.append(pggan_swd(b, a, seed=METRIC_SEED))
         ms.append(ms_ssim_diversity(canon, num_pairs=n_pairs, seed=k))
-        frd.append(compute_frd(*_equal_counts(b, a)).value)
+        frd.append(compute_frd(*_equal_counts(b, a)).value
+                   if preset.frd else None)
     swd_mean, swd_sd = {}, {}
     for key in swd[0]:
         swd_mean[key], swd_sd[key] = _mean_sd([s[key] for s in swd])

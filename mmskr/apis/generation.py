@@ -15,6 +15,8 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 from torch import nn
 
+from ..utils.uint8 import tensor_to_uint8
+
 __all__ = [
     'generate_images', 'init_model', 'load_config', 'load_real_images',
     'seeded_noise'
@@ -121,12 +123,6 @@ def seeded_noise(seeds: Sequence[int], noise_size: int) -> torch.Tensor:
     ])
 
 
-def _to_uint8(images: torch.Tensor) -> np.ndarray:
-    """(N, C, H, W) float in [0, 255] -> uint8, rounded and clipped."""
-    return images.detach().cpu().float().round().clamp(0, 255).to(
-        torch.uint8).numpy()
-
-
 @torch.no_grad()
 def generate_images(model: nn.Module,
                     seeds: Sequence[int],
@@ -171,7 +167,7 @@ def generate_images(model: nn.Module,
         for key in ('fake_img', 'fake_sketch'):
             if key in samples[0]:
                 batch = torch.stack([s.get(key) for s in samples])
-                out.setdefault(key, []).append(_to_uint8(batch))
+                out.setdefault(key, []).append(tensor_to_uint8(batch))
     return {k: np.concatenate(v) for k, v in out.items()}
 
 
@@ -210,5 +206,5 @@ def load_real_images(config,
                            'PackInputs with the image under key "gt"'
                            + ('' if key == 'gt_img' else
                               f" and '{key}' in its data_keys"))
-        images.append(_to_uint8(sample.get(key)[None]))
+        images.append(tensor_to_uint8(sample.get(key)[None]))
     return np.concatenate(images)

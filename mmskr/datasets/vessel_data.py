@@ -25,7 +25,7 @@ from typing import Dict, Optional, Tuple
 import cv2
 import numpy as np
 
-from ..compat import atomic_write_bytes
+from ..utils.atomic_io import atomic_write_bytes
 from .drive_dataset import drive_triples
 from .io import read_medical_image
 

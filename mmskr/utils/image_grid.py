@@ -4,10 +4,10 @@ from typing import List, Sequence
 
 import cv2
 import numpy as np
-import torch
 from torch import Tensor
 
-from ..compat import atomic_write_bytes
+from .atomic_io import atomic_write_bytes
+from .uint8 import tensor_to_uint8
 
 
 def to_uint8_images(batch: Tensor) -> List[np.ndarray]:
@@ -17,8 +17,7 @@ def to_uint8_images(batch: Tensor) -> List[np.ndarray]:
     """
     if batch.ndim != 4 or batch.shape[1] not in (1, 3):
         raise ValueError(f'expected (N, 1|3, H, W), got {tuple(batch.shape)}')
-    x = ((batch.detach().float().clamp(-1, 1) + 1) * 127.5).round()
-    x = x.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+    x = tensor_to_uint8(batch, (-1., 1.)).transpose(0, 2, 3, 1)
     if x.shape[-1] == 1:
         x = np.repeat(x, 3, axis=-1)
     return list(x)

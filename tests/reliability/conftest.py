@@ -1,4 +1,5 @@
-"""Fixtures of the reliability suite: tests/ on sys.path, shared data."""
+"""The reliability suite: tests/ on sys.path (for training_runs); the
+shared fixtures come from tests/conftest.py."""
 import os.path as osp
 import sys
 
@@ -8,4 +9,3 @@ TESTS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
-from test_skrgan import fake_data_root  # noqa: E402,F401  (fixture)

@@ -16,7 +16,7 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 import torch
-from test_skrgan import _tiny_options
+from training_runs import tiny_options
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(REPO, 'configs/skrgan/skrgan_cpu_lungct.py')
@@ -34,7 +34,7 @@ def tiny_argv(work_dir: str, iters: int, *options: str,
               ckpt_interval: int = 1, validation: bool = False) -> List[str]:
     """``tools/train.py`` arguments of a tiny run; ``options`` are extra
     ``--cfg-options`` (later ones win)."""
-    opts = [o for o in _tiny_options(work_dir, iters, ckpt_interval)
+    opts = [o for o in tiny_options(work_dir, iters, ckpt_interval)
             if not o.startswith('custom_hooks')]
     return [CONFIG, *opts, *([] if validation else NO_VALIDATION), *options]
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 from reliability_utils import (REPO, TRAIN, assert_finite_state, checkpoints,
                                tiny_argv, train_env, train_in_process)
-from test_skrgan import _last_meta
+from training_runs import last_meta
 
 from mmskr.engine.runner_utils import find_resumable_checkpoint
 
@@ -39,7 +39,7 @@ def _assert_resumes_from(work: str, iters: int, previous: int) -> None:
     assert ckpt == osp.join(work, f'iter_{previous}.pth')
     assert_finite_state(ckpt)
     train_in_process(tiny_argv(work, iters) + ['--resume'])
-    meta = _last_meta(work)
+    meta = last_meta(work)
     assert meta['iter'] == iters
     assert meta['sketch_gan.shown_nkimg'] == pytest.approx(iters * 4 / 1000)
 

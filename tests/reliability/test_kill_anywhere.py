@@ -12,7 +12,7 @@ import pytest
 from reliability_utils import (FAST_SCHEDULE, ITER_RE, REPO, TRAIN,
                                checkpoints, tiny_argv, train_env,
                                train_in_process)
-from test_skrgan import _last_meta
+from training_runs import last_meta
 
 from mmskr.engine.runner_utils import (find_resumable_checkpoint,
                                        is_complete_checkpoint)
@@ -53,7 +53,7 @@ def test_sigkill_at_random_moments_then_resume(fake_data_root, tmp_path,
     moments = []
     for k in range(KILLS):
         ckpt = find_resumable_checkpoint(work) if osp.isdir(work) else None
-        done = _last_meta(work)['iter'] if ckpt else 0
+        done = last_meta(work)['iter'] if ckpt else 0
         # the restart logs iterations done+1, done+2, ...: kill after one
         # of the next two, at a random point of the iteration or save
         target, delay = done + rng.randint(1, 2), rng.uniform(0, 0.5)
@@ -73,7 +73,7 @@ def test_sigkill_at_random_moments_then_resume(fake_data_root, tmp_path,
     train_in_process(argv)  # the last restart runs to the end
     ref = str(tmp_path / 'reference')
     train_in_process(tiny_argv(ref, ITERS, *FAST_SCHEDULE))
-    expected = _last_meta(ref)
+    expected = last_meta(ref)
     assert expected['iter'] == ITERS
     assert expected['sketch_gan._curr_scale_int'] == 64  # it grew
-    assert _last_meta(work) == pytest.approx(expected), moments
+    assert last_meta(work) == pytest.approx(expected), moments

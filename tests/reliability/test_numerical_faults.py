@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from reliability_utils import (CONFIG, REPO, assert_finite_state, checkpoints,
                                log_text, tiny_argv, train_in_process)
-from test_skrgan import _last_meta, _scalars
+from training_runs import last_meta, scalars
 
 from mmskr.engine.hooks import SampleDiversityHook, sample_diversity
 from mmskr.engine.runner_utils import find_resumable_checkpoint
@@ -95,7 +95,7 @@ def test_non_finite_loss_stops_and_keeps_last_good_checkpoint(
     assert good == osp.join(work, 'iter_2.pth')
     assert assert_finite_state(good)['meta']['iter'] == 2
     train_in_process(tiny_argv(work, 5) + ['--resume'])  # it goes on
-    assert _last_meta(work)['iter'] == 5
+    assert last_meta(work)['iter'] == 5
 
 
 def test_check_finite_names_every_bad_loss():
@@ -125,7 +125,7 @@ def test_collapsed_generator_is_flagged(data_env, tmp_path):
         assert re.search(rf'WARNING - iteration {it}: the generator may have '
                          'collapsed', log), log[-3000:]
     assert 'iteration 1: the generator may' not in log
-    rows = {r['step']: r for r in _scalars(work)
+    rows = {r['step']: r for r in scalars(work)
             if 'sample_diversity/pixel_std' in r}
     assert sorted(rows) == [1, 2, 3]
     assert rows[1]['sample_diversity/pixel_std'] > 0.01

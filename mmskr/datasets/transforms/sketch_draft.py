@@ -48,7 +48,9 @@ import numpy as np
 from mmagic.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-__all__ = ['SketchDraft', 'scaled_sizes', 'sketch_draft', 'to_uint8']
+from ...utils.uint8 import array_to_uint8
+
+__all__ = ['SketchDraft', 'scaled_sizes', 'sketch_draft']
 
 CHANNELS = ('green', 'gray')
 CHANNEL_ORDERS = ('bgr', 'rgb')
@@ -60,53 +62,6 @@ SE_SHAPES: Dict[str, int] = {
     'cross': cv2.MORPH_CROSS,
     'ellipse': cv2.MORPH_ELLIPSE,
 }
-
-
-def to_uint8(img: np.ndarray) -> np.ndarray:
-    """Map an image of a supported dtype to ``uint8`` without other changes.
-
-    * ``uint8``: returned as is (no copy).
-    * ``uint16``: divided by 257 and rounded, so the full 16-bit range maps
-      onto 0..255 and ``x * 257`` gives back ``x``. Data that use fewer bits
-      (12-bit MRI, CT in HU) must be windowed or scaled by the caller.
-    * floating point: values all in [0, 1] are multiplied by 255 and
-      rounded; otherwise the array is min-max stretched to 0..255 (a
-      constant array outside [0, 1] gives zeros).
-
-    Args:
-        img (np.ndarray): Image of any shape, dtype ``uint8``, ``uint16`` or
-            floating point (finite values).
-
-    Returns:
-        np.ndarray: ``uint8`` array of the same shape.
-
-    Raises:
-        ValueError: If the dtype is not supported or a float image holds NaN
-            or infinity.
-    """
-    if img.dtype == np.uint8:
-        return img
-    if img.dtype == np.uint16:
-        return cv2.convertScaleAbs(img, alpha=1.0 / 257.0)
-    if np.issubdtype(img.dtype, np.floating):
-        data = img if img.dtype in (np.float32, np.float64) else \
-            img.astype(np.float32)
-        lo, hi = float(data.min()), float(data.max())
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise ValueError('sketch_draft: float image must be finite, '
-                             f'found min={lo}, max={hi}')
-        if lo >= 0.0 and hi <= 1.0:
-            alpha, beta = 255.0, 0.0
-        elif hi > lo:
-            alpha = 255.0 / (hi - lo)
-            beta = -lo * alpha
-        else:
-            alpha, beta = 0.0, 0.0
-        return cv2.convertScaleAbs(data, alpha=alpha, beta=beta)
-    hint = ('; window signed data (e.g. CT in HU) to uint8 first'
-            if np.issubdtype(img.dtype, np.signedinteger) else '')
-    raise ValueError('sketch_draft: expected dtype uint8, uint16 or float, '
-                     f'found {img.dtype}{hint}')
 
 
 def _check_params(gaussian_ksize: int, gaussian_sigma: float, threshold: str,
@@ -195,7 +150,7 @@ def _plane(img: np.ndarray, channel: str, channel_order: str) -> np.ndarray:
                          f'C in (1, 3), found shape {img.shape}')
     if img.size == 0:
         raise ValueError(f'sketch_draft: empty image, shape {img.shape}')
-    img = to_uint8(img)
+    img = array_to_uint8(img)
     if img.ndim == 2:
         return img
     if img.shape[2] == 1:
@@ -241,7 +196,7 @@ def sketch_draft(img: np.ndarray,
 
     Args:
         img (np.ndarray): HxW or HxWxC image, C in (1, 3), dtype uint8,
-            uint16 or float (converted by :func:`to_uint8`).
+            uint16 or float (converted by :func:`~mmskr.utils.array_to_uint8`).
         gaussian_ksize (int): Odd Gaussian kernel size (>= 3) at
             ``ref_size``. Default: 5.
         gaussian_sigma (float): Gaussian sigma in pixels at ``ref_size``.

@@ -9,7 +9,8 @@ from .frd import FRD_KEY, FRD_LABEL, FRDResult, compute_frd, luminance
 from .memorisation import COPY_PERCENTILE, memorisation, nearest_distances
 from .ms_ssim import (MS_SSIM_WEIGHTS, ms_ssim_diversity, ms_ssim_num_scales,
                       ms_ssim_pairs, ms_ssim_weights, random_pairs)
-from .swd import (SWD_AVG_KEY, SWD_SCALE, check_images, laplacian_pyramid,
+from .image_checks import ImageArray, check_images
+from .swd import (SWD_AVG_KEY, SWD_SCALE, laplacian_pyramid,
                   pggan_swd, sliced_wasserstein, swd_descriptors,
                   swd_from_descriptors, swd_resolutions, wasserstein1d_sorted)
 from .vessel_metrics import METRIC_KEYS, pooled_fov_pixels, vessel_metrics
@@ -23,7 +24,8 @@ __all__ = [
     'inception_weights_help', 'kernel_inception_distance',
     'load_clean_inception', 'MS_SSIM_WEIGHTS', 'ms_ssim_diversity',
     'ms_ssim_num_scales', 'ms_ssim_pairs', 'ms_ssim_weights', 'random_pairs',
-    'SWD_AVG_KEY', 'SWD_SCALE', 'check_images', 'laplacian_pyramid',
+    'ImageArray', 'SWD_AVG_KEY', 'SWD_SCALE', 'check_images',
+    'laplacian_pyramid',
     'pggan_swd', 'sliced_wasserstein', 'swd_descriptors',
     'swd_from_descriptors', 'swd_resolutions', 'wasserstein1d_sorted',
     'METRIC_KEYS', 'pooled_fov_pixels', 'vessel_metrics',

@@ -37,7 +37,7 @@ import numpy as np
 import torch
 from mmagic.utils import MMAGIC_CACHE_DIR
 
-from .swd import ImageArray, check_images
+from .image_checks import ImageArray, check_images
 
 INCEPTION_FILENAME = 'inception-2015-12-05.pt'
 INCEPTION_URL = ('https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/'

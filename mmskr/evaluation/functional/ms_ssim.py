@@ -36,7 +36,7 @@ import numpy as np
 from mmagic.evaluation.metrics.ms_ssim import (_hox_downsample,
                                                _ssim_for_multi_scale)
 
-from .swd import ImageArray, check_images
+from .image_checks import ImageArray, check_images
 
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 FILTER_SIZE = 11

@@ -30,11 +30,12 @@ What this implementation fixes that the reference leaves to a global
 - A channel with zero variance over a whole descriptor set is left at 0
   instead of being divided by 0.
 """
-from typing import Dict, List, Sequence, Union
+from typing import Dict, List, Sequence
 
 import numpy as np
 import scipy.ndimage
-import torch
+
+from .image_checks import ImageArray, check_images
 
 NHOOD_SIZE = 7  # height and width of a patch
 NHOODS_PER_IMAGE = 128  # patches per image and level
@@ -52,7 +53,6 @@ _GAUSS_5X5 = np.float32([[1, 4, 6, 4, 1], [4, 16, 24, 16, 4],
                          [6, 24, 36, 24, 6], [4, 16, 24, 16, 4],
                          [1, 4, 6, 4, 1]]) / 256.0
 
-ImageArray = Union[np.ndarray, torch.Tensor]
 
 
 def swd_resolutions(size: int,
@@ -82,36 +82,6 @@ def swd_resolutions(size: int,
                          'so the Laplacian pyramid is undefined. Resize the '
                          'images to a size like 64, 128 or 512 px.')
     return resolutions
-
-
-def check_images(images: ImageArray,
-                 channels: Sequence[int] = (1, 3),
-                 name: str = 'images') -> np.ndarray:
-    """Check a batch of images and return it as a numpy array.
-
-    Args:
-        images (np.ndarray | torch.Tensor): (N, C, H, W), uint8 or float
-            with values in [0, 255].
-        channels (Sequence[int]): Accepted values of C. Defaults to (1, 3).
-        name (str): Name used in error messages.
-
-    Returns:
-        np.ndarray: The same (N, C, H, W) values and dtype (no copy for a
-        numpy input).
-    """
-    if isinstance(images, torch.Tensor):
-        images = images.detach().cpu().numpy()
-    images = np.asarray(images)
-    if images.ndim != 4 or images.shape[1] not in channels:
-        raise ValueError(f'{name} must be (N, C, H, W) with C in '
-                         f'{tuple(channels)}, found shape {images.shape}')
-    if images.shape[0] == 0:
-        raise ValueError(f'{name} is empty')
-    low, high = float(images.min()), float(images.max())
-    if low < 0 or high > 255:
-        raise ValueError(f'{name} must have values in [0, 255], found '
-                         f'[{low:.3g}, {high:.3g}]')
-    return images
 
 
 def pyr_down(images: np.ndarray) -> np.ndarray:

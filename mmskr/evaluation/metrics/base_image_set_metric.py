@@ -23,6 +23,8 @@ from mmagic.evaluation.metrics.base_gen_metric import GenerativeMetric
 from mmengine.dataset import pseudo_collate
 from torch.utils.data import DataLoader
 
+from ...utils.uint8 import tensor_to_uint8
+
 CHANNEL_ORDERS = ('auto', 'RGB', 'BGR')
 
 
@@ -67,20 +69,8 @@ def read_real_images(dataloader: DataLoader,
             img = img * meta[f'{real_key}_std'][0].to(img) + \
                 meta[f'{real_key}_mean'][0].to(img)
         order = meta.get(f'{real_key}_output_channel_order', [order])[0]
-        images.append(to_uint8(img))
+        images.append(tensor_to_uint8(img))
     return np.concatenate(images), order.upper()
-
-
-def to_uint8(images: torch.Tensor) -> np.ndarray:
-    """Round and clip images in [0, 255] to uint8.
-
-    Args:
-        images (torch.Tensor): (N, C, H, W) or (C, H, W) float.
-
-    Returns:
-        np.ndarray: uint8, same shape.
-    """
-    return images.detach().round().clamp(0, 255).to(torch.uint8).cpu().numpy()
 
 
 def to_rgb(images: np.ndarray, order: str) -> np.ndarray:
@@ -204,7 +194,7 @@ class ImageSetMetric(GenerativeMetric):
         for sample in data_samples:
             if len(self.fake_results) >= self.fake_nums_per_device:
                 return
-            image = to_uint8(self._fake_image(sample))
+            image = tensor_to_uint8(self._fake_image(sample))
             self.fake_results.append(torch.from_numpy(image)[None])
 
     def compute_metrics(self, results_fake: Sequence[torch.Tensor]) -> dict:
