@@ -1,9 +1,9 @@
 """The tables of ``benchmarks/perf.py``, rendered from its result rows."""
-import json
-import os.path as osp
 from typing import List, Optional, Sequence
 
 from tabulate import tabulate
+
+from mmskr.utils.json_lines import newest_json_lines
 
 __all__ = ['SECTIONS', 'load_results', 'render', 'summary']
 
@@ -97,17 +97,17 @@ SECTIONS = {
 }
 
 
-def load_results(path: str) -> List[dict]:
-    """The rows of the newest run in a ``results.jsonl`` ([] if none).
+def _key(row: dict) -> tuple:
+    return tuple(row.get(k) for k in ('part', 'method', 'size', 'modality',
+                                      'widths'))
 
-    Rows of one run share their ``time`` stamp; the newest run is the one
-    of the last line.
-    """
-    if not osp.isfile(path):
-        return []
-    with open(path) as f:
-        rows = [json.loads(line) for line in f if line.strip()]
-    return [r for r in rows if rows and r['time'] == rows[-1]['time']]
+
+def load_results(path: str) -> List[dict]:
+    """The newest row of each measurement (part, method, size, data set,
+    widths) in a ``results.jsonl``, in the order first measured ([] if
+    none), so a run of some parts updates only those."""
+    rows = newest_json_lines(path, _key)
+    return list(rows.values())
 
 
 def render(rows: List[dict], parts: Optional[Sequence[str]] = None,
@@ -116,11 +116,18 @@ def render(rows: List[dict], parts: Optional[Sequence[str]] = None,
     these); ``header`` adds the title, command, machine and time."""
     lines = []
     if header and rows:
-        machine = rows[0]['machine']
-        lines = ['# Performance', '', f'Command: `{rows[0]["command"]}`', '',
-                 'Machine: ' + ', '.join(f'{k} {v}'
-                                         for k, v in machine.items()),
-                 '', f'Measured {rows[0]["time"]} (UTC).', '']
+        lines = ['# Performance', '']
+        runs = {}
+        for r in rows:  # one entry per run (time stamp), in order
+            runs.setdefault(r['time'], r)
+        for time, r in runs.items():
+            parts = sorted({x['part'] for x in rows if x['time'] == time})
+            lines += [f'Command: `{r["command"]}`', '',
+                      'Machine: ' + ', '.join(
+                          f'{k} {v}' for k, v in r['machine'].items()), '',
+                      f'Measured {time} (UTC)' + (
+                          f'; parts {", ".join(parts)}.'
+                          if len(runs) > 1 else '.'), '']
     for part, (title, text, headers, row_fn) in SECTIONS.items():
         chosen = [r for r in rows if r['part'] == part]
         if not chosen or (parts is not None and part not in parts):

@@ -42,6 +42,11 @@ def parse_args(argv=None):
         help='mixed precision: float16 AMP on a GPU, bfloat16 autocast '
         '(CPUAmpOptimWrapper) without one')
     parser.add_argument(
+        '--channels-last',
+        action='store_true',
+        help='store the model channels-last (ChannelsLastHook); faster on '
+        'CPU for the narrow networks (benchmarks/perf.py --parts amp)')
+    parser.add_argument(
         '--data-root',
         help='root folder of the data sets (sets MMSKR_DATA_ROOT before the '
         'config is read)')
@@ -84,6 +89,10 @@ def build_config(args) -> Config:
         cfg.optim_wrapper = amp_optim_wrapper_cfg(
             cfg.optim_wrapper,
             device='cuda' if torch.cuda.is_available() else 'cpu')
+    if args.channels_last:
+        cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [
+            dict(type='ChannelsLastHook')
+        ]
     if args.launcher != 'none' and not torch.cuda.is_available():
         # mmengine's Runner.wrap_model passes device_ids=[LOCAL_RANK] to
         # DDP, which only modules on a GPU accept: CPU modules need None

@@ -1,3 +1,4 @@
+from .channels_last_hook import ChannelsLastHook
 from .class_frequency_hook import ClassFrequencyHook
 from .dist_consistency_hook import DistConsistencyHook
 from .renderer_calibration_hook import RendererCalibrationHook
@@ -6,5 +7,6 @@ from .skrgan_sample_hook import SkrGANSampleHook
 
 __all__ = [
     'SkrGANSampleHook', 'ClassFrequencyHook', 'DistConsistencyHook',
-    'SampleDiversityHook', 'sample_diversity', 'RendererCalibrationHook'
+    'SampleDiversityHook', 'sample_diversity', 'RendererCalibrationHook',
+    'ChannelsLastHook'
 ]
