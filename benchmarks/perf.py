@@ -24,8 +24,9 @@ peak memory belongs to that measurement alone:
 * ``eval``: seconds for SWD, MS-SSIM and FID/KID (n/a without Inception
   weights) on the protocol's image count.
 
-Writes ``benchmarks/results/perf_{cpu,gpu}/results.jsonl`` (one line per
-measurement, with the machine) and ``table.md`` beside it.
+Appends to ``benchmarks/results/perf_{cpu,gpu}/results.jsonl`` (one line
+per measurement, with the machine) and renders ``table.md`` beside it from
+the newest row of each measurement.
 """
 import argparse
 import os
@@ -37,7 +38,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from experiments.perf_cells import run_cell  # noqa: E402
-from experiments.perf_table import render  # noqa: E402
+from experiments.perf_table import load_results, render  # noqa: E402
 from experiments.table1.presets import METHODS, config_file  # noqa: E402
 
 PARTS = ('train', 'stages', 'amp', 'data', 'eval')
@@ -168,8 +169,8 @@ def main(argv=None) -> int:
         res = run_cell(cell, args.cell_timeout, env)
         record('eval', dict(modality=args.modality), res)
     md = osp.join(out_dir, 'table.md')
-    with open(md, 'w') as f:
-        f.write(render(rows) + '\n')
+    with open(md, 'w') as f:  # every measurement's newest row
+        f.write(render(load_results(jsonl)) + '\n')
     print(render(rows))
     print(f'\nwritten: {md}, {jsonl}', file=sys.stderr)
     return 0

@@ -67,7 +67,7 @@ def test_frd_small_for_halves_larger_for_a_blurred_copy(lung_ct):
                    interpolation=cv2.INTER_AREA).transpose(2, 0, 1)
         for x in lung_ct
     ])
-    a, b = small[0:40:2], small[1:40:2]
+    a, b = small[0:32:2], small[1:32:2]
     halves = compute_frd(a, b)
     blurred = compute_frd(a, _blur(b, 2.0))
     assert halves.message == '' and blurred.message == ''
@@ -121,9 +121,9 @@ def test_real_reference_is_seeded_and_independent_of_file_order(lung_ct):
     assert {x.tobytes() for x in a0} | {x.tobytes() for x in b0} == {
         x.tobytes() for x in real}
     preset = dataclasses.replace(PRESETS['smoke'], num_fake=16,
-                                 reference_splits=2, frd=True)
+                                 reference_splits=2)  # FRD: tested below
     got = real_reference(shuffled, preset)
     assert got['swd_real']['avg'] > 0 and got['swd_real_sd']['avg'] > 0
-    assert got['frd_real'] is not None and got['ms_ssim_real_sd'] is not None
+    assert got['frd_real'] is None and got['ms_ssim_real_sd'] is not None
     assert got['reference_note'] == ('2 random splits of the 40 real '
                                      'images: 16 against 24')
