@@ -232,7 +232,7 @@ def test_sketch_generator_output_activation(act, mmagic_scope):
 
 def test_sketch_module_configs_use_tanh_and_ema():
     """The CPU and paper SkrGAN configs sample an EMA of a tanh G_S; the
-    PGGAN baseline samples an EMA as well (README, CPU budget notes)."""
+    PGGAN baseline samples an EMA as well (docs/lab_notes.md, CPU budget notes)."""
     from mmengine import Config
     repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
     for kind, momentum in (('_cpu', 0.01), ('', 0.001)):

@@ -18,7 +18,7 @@ model = dict(
             out_scale=512,
             out_channels=sketch_channels,
             # sketches are mostly background at exactly -1: a linear output
-            # leaves it grey and noisy (README, "CPU budget notes")
+            # leaves it grey and noisy (docs/lab_notes.md, "CPU budget notes")
             out_act='tanh'),
         discriminator=dict(
             type='PGGANDiscriminator',

@@ -1,5 +1,5 @@
 # CPU-sized comparison setting: 64x64x3 images, 2000 iterations of batch 16
-# (32 kimg), evaluated with mmagic's SWD and MS-SSIM at 64 px. Every method's
+# (32 kimg), validated at 64 px with the metrics below. Every method's
 # CPU config uses this file, so a comparison differs only in the method.
 #
 # Sketches are drawn on the full-resolution image (the SketchDraft defaults

@@ -1,6 +1,6 @@
 # The paper's setting (Sec. 3): 512x512x3 images, batch 16, trained for
-# PGGAN's full schedule (1.5M iterations = 24 Mimg), evaluated with
-# mmagic's SWD and MS-SSIM at 512 px. Every method's paper-sized config
+# PGGAN's full schedule (1.5M iterations = 24 Mimg), validated at 512 px
+# with the metrics below. Every method's paper-sized config
 # uses this file, so a comparison differs only in the method.
 #
 # Sketches are drawn on the full-resolution image and area-resized with it.
