@@ -10,6 +10,15 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 COMPARE = osp.join(REPO, 'benchmarks', 'compare.py')
 
 
+def _compare_main():
+    """benchmarks/compare.py as a module (its main(argv) runs in-process)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('compare_cli', COMPARE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.main
+
+
 def _compare(data_root, work, results, *extra):
     cmd = [
         sys.executable, COMPARE, '--preset', 'smoke', '--data-root',
@@ -18,8 +27,8 @@ def _compare(data_root, work, results, *extra):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
 
 
-def test_smoke_cells_train_evaluate_render_and_reuse(
-        fake_data_root, tmp_path):  # noqa: F811
+def test_smoke_cells_train_evaluate_render_and_reuse(fake_data_root,
+                                                     tmp_path, capsys):
     work, results = str(tmp_path / 'work'), str(tmp_path / 'results')
     res = _compare(fake_data_root, work, results, '--only',
                    'skrgan/lungct,dcgan/lungct')
@@ -55,18 +64,17 @@ def test_smoke_cells_train_evaluate_render_and_reuse(
     assert 'evaluation reused' in again.stderr
     assert len(open(osp.join(results, 'results.jsonl')).readlines()) == 2
 
-    board = subprocess.run(
-        [sys.executable, COMPARE, '--leaderboard', '--results-dir', results],
-        capture_output=True, text=True, timeout=300)
-    assert board.returncode == 0 and swd in board.stdout
+    assert _compare_main()(['--leaderboard', '--results-dir', results]) == 0
+    assert swd in capsys.readouterr().out
 
 
-def test_bad_data_root_is_a_clear_error(tmp_path):
-    res = _compare(str(tmp_path / 'missing'), str(tmp_path / 'w'),
-                   str(tmp_path / 'r'))
-    assert res.returncode == 2
-    assert 'is not a folder' in res.stderr and 'MMSKR_DATA_ROOT' in \
-        res.stderr
+def test_bad_data_root_is_a_clear_error(tmp_path, capsys):
+    rc = _compare_main()(['--data-root', str(tmp_path / 'missing'),
+                          '--work-dir', str(tmp_path / 'w'),
+                          '--results-dir', str(tmp_path / 'r')])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert 'is not a folder' in err and 'MMSKR_DATA_ROOT' in err
 
 
 def test_sample_grid_keeps_tiles_of_cells_not_on_this_machine(tmp_path):
