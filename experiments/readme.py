@@ -91,13 +91,17 @@ def update_readme(text: str, blocks: Dict[str, str]) -> str:
 
 def stale() -> List[str]:
     """Files (and README blocks) that differ from their results files."""
+    return _stale(result_tables(), readme_blocks())
+
+
+def _stale(tables: Dict[str, str], blocks: Dict[str, str]) -> List[str]:
     out = []
-    for rel, text in result_tables().items():
+    for rel, text in tables.items():
         path = osp.join(RESULTS, rel)
         if not osp.isfile(path) or open(path).read() != text:
             out.append(f'benchmarks/results/{rel}')
     readme = open(README).read()
-    for name, body in readme_blocks().items():
+    for name, body in blocks.items():
         if _span(readme, name).group(1) != body:
             out.append(f'README.md block {name}')
     return out
@@ -105,11 +109,12 @@ def stale() -> List[str]:
 
 def write_all() -> List[str]:
     """Write every generated table; returns what changed."""
-    changed = stale()
-    for rel, text in result_tables().items():
+    tables, blocks = result_tables(), readme_blocks()  # rendered once
+    changed = _stale(tables, blocks)
+    for rel, text in tables.items():
         with open(osp.join(RESULTS, rel), 'w') as f:
             f.write(text)
     readme = open(README).read()
     with open(README, 'w') as f:
-        f.write(update_readme(readme, readme_blocks()))
+        f.write(update_readme(readme, blocks))
     return changed

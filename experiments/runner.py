@@ -28,9 +28,9 @@ from mmskr.utils.atomic_io import atomic_write_bytes
 from mmskr.utils.json_lines import append_json_line, newest_json_lines
 
 __all__ = [
-    'CELL_ERRORS', 'REPO', 'CellError', 'ExperimentPreset', 'Log', 'by_name', 'leaderboard', 'machine', 'now',
-    'read_json', 'record', 'reused_row', 'run_cells', 'write_json',
-    'write_tables'
+    'CELL_ERRORS', 'REPO', 'CellError', 'ExperimentPreset', 'Log', 'by_name',
+    'leaderboard', 'machine', 'now', 'read_json', 'record', 'reused_row',
+    'run_cells', 'write_json', 'write_tables'
 ]
 
 

@@ -150,11 +150,16 @@ def reference_splits(real: np.ndarray, num_fake: int, splits: int,
     generated set), B the rest; split ``k`` permutes the content order with
     ``np.random.default_rng([seed, k])``.
     """
-    if len(real) < 4:
+    return _splits(canonical_order(real), num_fake, splits, seed)
+
+
+def _splits(canon: np.ndarray, num_fake: int, splits: int,
+            seed: int) -> List[Tuple[np.ndarray, np.ndarray]]:
+    """:func:`reference_splits` of a set already in content order."""
+    if len(canon) < 4:
         raise ValueError(f'the real reference needs >= 4 images, got '
-                         f'{len(real)}')
-    canon = canonical_order(real)
-    n = max(2, min(num_fake, len(real) // 2))
+                         f'{len(canon)}')
+    n = max(2, min(num_fake, len(canon) // 2))
     out = []
     for k in range(splits):
         perm = np.random.default_rng([seed, k]).permutation(len(canon))
@@ -181,8 +186,9 @@ def real_reference(real: np.ndarray, preset: Preset) -> Dict[str, object]:
         draw per split), ``frd_real`` / ``_sd`` (FRD of B against A at equal
         counts; None when n/a) and ``reference_note``.
     """
-    splits = reference_splits(real, preset.num_fake, preset.reference_splits)
     canon = canonical_order(real)
+    splits = _splits(canon, preset.num_fake, preset.reference_splits,
+                     METRIC_SEED)
     n_pairs = max(1, min(preset.num_fake, len(real)) // 2)
     swd, ms, frd = [], [], []
     for k, (a, b) in enumerate(splits):

@@ -173,26 +173,29 @@ def _levels(rows: List[dict]) -> Optional[str]:
         '{:.0f}'.format(sum(s[k] for s in swds) / len(swds)) for k in levels)
 
 
-def _real(rows: List[dict], key: str) -> str:
-    """The real reference of a metric, from the newest row carrying it."""
+def _real_metrics(rows: List[dict], key: str) -> Optional[dict]:
+    """Metrics of the newest row (highest protocol) carrying a real
+    reference of ``key``; None when no row does."""
     for r in sorted(rows, key=_version, reverse=True):
-        m = r['metrics']
-        if key == 'swd_levels':
-            if isinstance(m.get('swd_real'), dict):
-                return _levels([dict(metrics=dict(swd=m['swd_real']))])
-            continue
-        mean = _num(m.get(f'{key}_real'))
-        if mean is not None:
-            return _pm(key, mean, _num(m.get(f'{key}_real_sd')))
-    return ''
+        if _num(r['metrics'].get(f'{key}_real')) is not None:
+            return r['metrics']
+    return None
+
+
+def _real(rows: List[dict], key: str) -> str:
+    """The real reference of a metric, as the table shows it."""
+    if key == 'swd_levels':
+        m = _real_metrics(rows, 'swd')
+        return _levels([dict(metrics=dict(swd=m['swd_real']))]) \
+            if m and isinstance(m['swd_real'], dict) else ''
+    m = _real_metrics(rows, key)
+    return _pm(key, _num(m[f'{key}_real']),
+               _num(m.get(f'{key}_real_sd'))) if m else ''
 
 
 def _real_value(rows: List[dict], key: str) -> Optional[float]:
-    for r in sorted(rows, key=_version, reverse=True):
-        v = _num(r['metrics'].get(f'{key}_real'))
-        if v is not None:
-            return v
-    return None
+    m = _real_metrics(rows, key)
+    return _num(m[f'{key}_real']) if m else None
 
 
 def _table(results: Results, bold: str,
