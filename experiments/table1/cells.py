@@ -91,8 +91,9 @@ def train_cell(repo: str,
     cmd = [
         sys.executable,
         osp.join(repo, 'tools', 'train.py'), cfg_file, '--work-dir', work,
-        '--resume', '--data-root', data_root, '--cfg-options'
-    ] + [f'{k}={v}' for k, v in options.items()]
+        '--resume', '--data-root', data_root
+    ] + list(preset.train_args) + ['--cfg-options'] + [
+        f'{k}={v}' for k, v in options.items()]
     log_path = osp.join(work, 'train.log')
     start = time.time()
     with open(log_path, 'a') as log:

@@ -120,6 +120,7 @@ def run(repo: str,
             checkpoint=osp.relpath(trained['checkpoint'], work_root),
             checkpoint_mtime=stamp, iters=trained['iters'],
             batch_size=trained['batch_size'], kimg=trained['kimg'],
+            train_args=list(preset.train_args),
             train_wall_s=round(trained['train_wall_s'], 1),
             eval_wall_s=round(time.time() - t0, 1), protocol=protocol,
             metrics=metrics, time=now(), machine=machine(device))
