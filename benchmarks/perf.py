@@ -15,9 +15,18 @@ peak memory belongs to that measurement alone:
   ``ProgressiveGrowingGAN`` and ``Pix2Pix`` steps with the same networks,
   schedule and optimisers at the same size (alternating blocks, medians):
   the plugin's overhead as a ratio (target <= 1.05).
-* ``amp``: mixed precision (GPU: bf16 and fp16 AMP; CPU: bf16 autocast,
-  ``CPUAmpOptimWrapper``) and channels_last against fp32 as throughput
-  ratios (GPU at 256 px, CPU at the two smallest ``--sizes``).
+* ``amp``: training options against fp32 as throughput ratios, measured
+  in one process: mixed precision (GPU: bf16 and fp16 AMP; CPU: bf16
+  autocast, ``CPUAmpOptimWrapper``), channels_last, ``torch.compile``
+  (inductor) and both (GPU at 256 px, CPU at the two smallest ``--sizes``;
+  ``--options`` picks some).
+* ``threads``: images/s of one method's training step (smallest
+  ``--sizes``) as one job with 1 and with 2 intra-op threads, and as two
+  1-thread jobs side by side (summed): how to spend the cores.
+* ``curves``: each method's config trained ``--curve-iters`` iterations
+  (``tools/train.py``, seed 0) in fp32, bf16 and channels_last, and in
+  fp32 from seed 1: how far each option's loss curves move from fp32's, in
+  units of the seed spread (``experiments/perf_curves.py``).
 * ``data``: images/s the SkrGAN config's training loader sustains (load +
   SketchDraft at full resolution + resize, the configured workers) against
   what the SkrGAN step consumes at the same size.
@@ -37,11 +46,11 @@ from datetime import datetime, timezone
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from experiments.perf_cells import run_cell  # noqa: E402
+from experiments.perf_cells import OPTIONS, run_cell, run_cells  # noqa: E402,E501
 from experiments.perf_table import load_results, render  # noqa: E402
 from experiments.table1.presets import METHODS, config_file  # noqa: E402
 
-PARTS = ('train', 'stages', 'amp', 'data', 'eval')
+PARTS = ('train', 'stages', 'amp', 'threads', 'curves', 'data', 'eval')
 
 
 def config_for(method: str, widths: str, modality: str) -> str:
@@ -75,6 +84,11 @@ def parse_args(argv=None):
                    'takes longer')
     p.add_argument('--cell-timeout', type=float, default=900.)
     p.add_argument('--threads', type=int, help='torch threads per cell')
+    p.add_argument('--options', nargs='+', choices=list(OPTIONS),
+                   help='training options of --parts amp (default: all; '
+                   'fp16 only on a GPU)')
+    p.add_argument('--curve-iters', type=int, default=200,
+                   help='iterations of each --parts curves run')
     p.add_argument('--num-fake', type=int, default=100,
                    help="generated images of the protocol (paper: 100)")
     p.add_argument('--out', help='results folder (default benchmarks/'
@@ -150,9 +164,56 @@ def main(argv=None) -> int:
         for method in args.methods:
             for size in ([256] if kind == 'gpu' else sorted(args.sizes)[:2]):
                 cell = dict(base, part='amp', method=method, size=size,
-                            config=cfg_of(method))
+                            config=cfg_of(method), options=args.options)
                 res = run_cell(cell, args.cell_timeout, env)
                 record('amp', dict(method=method, size=size), res)
+    if 'threads' in args.parts:
+        for method in args.methods:
+            cell = dict(base, part='train', method=method,
+                        size=min(args.sizes), config=cfg_of(method),
+                        max_seconds=args.max_step_seconds * args.blocks)
+            one = dict(cell, threads=1)
+            runs = dict(one_job_1_thread=[run_cell(one, args.cell_timeout,
+                                                   env)],
+                        one_job_2_threads=[run_cell(
+                            dict(cell, threads=2), args.cell_timeout, env)],
+                        two_jobs_1_thread=run_cells([one, one],
+                                                    args.cell_timeout, env))
+            res = {k: sum(r['images_per_s'] for r in v)
+                   if all('images_per_s' in r for r in v) else None
+                   for k, v in runs.items()}
+            errors = [r['error'] for v in runs.values() for r in v
+                      if 'error' in r]
+            if errors:
+                res['error'] = errors[0]
+            record('threads', dict(method=method, size=min(args.sizes)), res)
+    if 'curves' in args.parts:
+        import tempfile
+        from experiments.perf_curves import (CURVE_OPTIONS, curve_deviation,
+                                             train_curve)
+        for method in args.methods:
+            runs = {}
+            with tempfile.TemporaryDirectory() as tmp:
+                for name, seed in [('fp32', 0), ('fp32_seed1', 1)] + [
+                        (o, 0) for o in CURVE_OPTIONS if o != 'fp32']:
+                    runs[name] = train_curve(
+                        cfg_of(method), args.data_root, osp.join(tmp, name),
+                        name.split('_seed')[0], seed=seed,
+                        iters=args.curve_iters, threads=args.threads,
+                        timeout=args.cell_timeout)
+            res = dict(iters=args.curve_iters, runs=runs)
+            if all('curves' in r for r in runs.values()):
+                res['options'] = {
+                    name: dict(curve_deviation(
+                        runs[name]['curves'], runs['fp32']['curves'],
+                        runs['fp32_seed1']['curves']),
+                        wall_s=runs[name]['wall_s'])
+                    for name in CURVE_OPTIONS if name != 'fp32'}
+            else:
+                res['error'] = next(r['error'] for r in runs.values()
+                                    if 'error' in r)
+            record('curves', dict(method=method, modality=args.modality),
+                   res)
     if 'data' in args.parts:
         for size in sorted(args.sizes):
             cell = dict(base, part='data', size=size, batches=10,

@@ -29,7 +29,8 @@ from mmskr.models.utils import scheduled_stage
 
 __all__ = [
     'PROGRESSIVE_TYPES', 'model_cfg_at_size', 'pipeline_at_size',
-    'real_batch', 'build_model_and_optim', 'time_train_steps',
+    'real_batch', 'build_model_and_optim', 'compile_networks',
+    'time_train_steps',
     'finish_progressive_schedule', 'stock_pggan_cfg', 'stock_pix2pix_cfg',
     'peak_memory_mib', 'amp_optim_wrapper_cfg',
     'samples_data', 'labelled_samples_data'
@@ -129,11 +130,40 @@ def finish_progressive_schedule(model: torch.nn.Module) -> None:
 # --------------------------------------------------------------------------
 # models and batches
 # --------------------------------------------------------------------------
+def compile_networks(model: torch.nn.Module) -> List[str]:
+    """Compile (``torch.compile``, inductor) every network of a model in
+    place: each ``generator`` / ``discriminator`` of a model (mmagic's
+    Pix2Pix keeps them in ``generators`` / ``discriminators`` dicts;
+    SkrGAN's nested models included), not the EMA copies, which only sample.
+
+    Returns:
+        list[str]: The compiled modules' names.
+    """
+    from mmengine.model import BaseModel
+    done = []
+    for name, child in model.named_modules():
+        path = name.split('.')
+        parent = model.get_submodule('.'.join(path[:-1]))
+        single = path[-1] in ('generator', 'discriminator') and isinstance(
+            parent, BaseModel)
+        in_dict = len(path) > 1 and path[-2] in (
+            'generators', 'discriminators') and isinstance(
+                parent, torch.nn.ModuleDict)
+        if single or in_dict:
+            child.compile()
+            done.append(name)
+    return done
+
+
 def build_model_and_optim(model_cfg: ConfigDict,
                           optim_cfg: ConfigDict,
                           device: str = 'cpu',
-                          channels_last: bool = False):
+                          channels_last: bool = False,
+                          compile: bool = False):
     """Build, initialise and move a model; build its optimiser wrappers.
+
+    ``compile`` compiles its networks (:func:`compile_networks`) after the
+    optimisers are built (the parameters are the same tensors).
 
     Returns:
         tuple: ``(model, optim_wrapper)`` with the model in train mode.
@@ -148,7 +178,10 @@ def build_model_and_optim(model_cfg: ConfigDict,
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
     model.train()
-    return model, build_optim_wrapper(model, optim_cfg)
+    optim = build_optim_wrapper(model, optim_cfg)
+    if compile:
+        compile_networks(model)
+    return model, optim
 
 
 def real_batch(config,

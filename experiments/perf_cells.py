@@ -9,11 +9,13 @@ into result rows.
 import json
 import subprocess
 import sys
+import tempfile
 import time
+from typing import List
 
 from experiments.runner import REPO
 
-__all__ = ['CELLS', 'run_cell']
+__all__ = ['CELLS', 'OPTIONS', 'run_cell', 'run_cells']
 
 
 def _setup(cell: dict):
@@ -55,7 +57,8 @@ def cell_train(cell: dict) -> dict:
             optim_cfg, cell['amp'],
             device='cuda' if str(device).startswith('cuda') else 'cpu')
     model, optim = perf.build_model_and_optim(
-        model_cfg, optim_cfg, device, cell.get('channels_last', False))
+        model_cfg, optim_cfg, device, cell.get('channels_last', False),
+        compile=cell.get('compile', False))
     perf.finish_progressive_schedule(model)
     data = _train_data(perf, cfg, cell['method'], size, cell['batch'])
     timing = perf.time_train_steps(
@@ -190,23 +193,39 @@ def cell_eval(cell: dict) -> dict:
     return out
 
 
+# the training options of ``--parts amp``, as cell_train arguments
+OPTIONS = {
+    'fp32': {},
+    'bf16': dict(amp='bfloat16'),
+    'fp16': dict(amp='float16'),  # GPU only
+    'channels_last': dict(channels_last=True),
+    'compile': dict(compile=True),
+    'channels_last+compile': dict(channels_last=True, compile=True),
+}
+
+
 def cell_amp(cell: dict) -> dict:
-    """fp32 / AMP / channels_last images/s, as ratios to fp32 (on a CPU:
-    bf16 autocast through CPUAmpOptimWrapper, no fp16)."""
+    """fp32 against each training option (:data:`OPTIONS`; on a CPU bf16
+    autocast through CPUAmpOptimWrapper, no fp16): images/s, its ratio to
+    fp32 and the warm-up seconds (compilation happens there); the cell's
+    ``options`` (default all) choose which. An option that fails (inductor has no double backward, which the gradient
+    penalties need) keeps its error and None."""
     _setup(cell)
     out = {}
-    variants = {'fp32': {}, 'bf16': dict(amp='bfloat16'),
-                'channels_last': dict(channels_last=True)}
-    if str(cell['device']).startswith('cuda'):
-        variants['fp16'] = dict(amp='float16')
-    for name, extra in variants.items():
+    gpu = str(cell['device']).startswith('cuda')
+    for name in cell.get('options') or OPTIONS:
+        if name == 'fp16' and not gpu:
+            continue
+        extra = OPTIONS[name]
         try:
-            out[name] = cell_train(dict(cell, **extra))['images_per_s']
+            res = cell_train(dict(cell, **extra))
+            out[name] = res['images_per_s']
+            out[f'{name}_warmup_s'] = res['warmup_seconds']
         except Exception as exc:  # report the failure, keep the others
             out[name] = None
             out[f'{name}_error'] = f'{type(exc).__name__}: {exc}'[:300]
-    for name in ('bf16', 'fp16', 'channels_last'):
-        if out.get(name) and out.get('fp32'):
+    for name in OPTIONS:
+        if name != 'fp32' and out.get(name) and out.get('fp32'):
             out[f'{name}_ratio'] = out[name] / out['fp32']
     return out
 
@@ -220,24 +239,55 @@ def run_cell_inline(cell: dict) -> None:
     print('PERF_RESULT ' + json.dumps(result))
 
 
-def run_cell(cell: dict, timeout: float, env: dict) -> dict:
-    """One cell in a fresh interpreter; errors and timeouts become rows."""
-    cmd = [sys.executable, '-m', 'experiments.perf_cells', json.dumps(cell)]
-    t0 = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True,
-                              timeout=timeout, env=env, cwd=REPO)
-    except subprocess.TimeoutExpired:
-        return dict(error=f'no result within {timeout:.0f} s')
-    wall = time.perf_counter() - t0
-    for line in reversed(proc.stdout.splitlines()):
+def _read(file) -> str:
+    file.seek(0)
+    text = file.read().decode(errors='replace')
+    file.close()
+    return text
+
+
+def _collect(proc: subprocess.Popen, files, wall: float) -> dict:
+    out, err = (_read(f) for f in files)
+    for line in reversed(out.splitlines()):
         if line.startswith('PERF_RESULT '):
             return dict(json.loads(line[len('PERF_RESULT '):]),
                         cell_wall_seconds=round(wall, 1))
-    err = (proc.stderr.strip().splitlines() or ['no output'])[-1]
-    if 'out of memory' in proc.stderr.lower():
-        err = 'out of memory: ' + err
-    return dict(error=err[:300], returncode=proc.returncode)
+    last = (err.strip().splitlines() or ['no output'])[-1]
+    if 'out of memory' in err.lower():
+        last = 'out of memory: ' + last
+    return dict(error=last[:300], returncode=proc.returncode)
+
+
+def run_cells(cells: List[dict], timeout: float, env: dict) -> List[dict]:
+    """Cells side by side, each in a fresh interpreter (e.g. two training
+    jobs sharing the cores); errors and timeouts become rows."""
+    t0 = time.perf_counter()
+    # output to files, not pipes: a chatty child cannot fill a pipe and stall
+    files = [(tempfile.TemporaryFile(), tempfile.TemporaryFile())
+             for _ in cells]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, '-m', 'experiments.perf_cells',
+             json.dumps(cell)],
+            stdout=out, stderr=err, env=env, cwd=REPO)
+        for cell, (out, err) in zip(cells, files)
+    ]
+    results = []
+    for proc, pair in zip(procs, files):
+        try:
+            proc.wait(timeout=max(1.0, timeout - (time.perf_counter() - t0)))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            results.append(dict(error=f'no result within {timeout:.0f} s'))
+            continue
+        results.append(_collect(proc, pair, time.perf_counter() - t0))
+    return results
+
+
+def run_cell(cell: dict, timeout: float, env: dict) -> dict:
+    """One cell in a fresh interpreter; errors and timeouts become rows."""
+    return run_cells([cell], timeout, env)[0]
 
 
 if __name__ == '__main__':

@@ -36,12 +36,37 @@ def _stages_row(r, res):
 
 
 def _amp_row(r, res):
+    errors = [f'{k[:-len("_error")]}: {v}' for k, v in res.items()
+              if k.endswith('_error')]
     return [
         r['method'], r['size'], _fmt(res.get('fp32')),
         _fmt(res.get('bf16_ratio')), _fmt(res.get('fp16_ratio')),
-        _fmt(res.get('channels_last_ratio')),
-        res.get('skipped', res.get('error', ''))
+        _fmt(res.get('channels_last_ratio')), _fmt(res.get('compile_ratio')),
+        _fmt(res.get('channels_last+compile_ratio')),
+        _fmt(res.get('compile_warmup_s'), 0),
+        res.get('skipped', res.get('error', '; '.join(errors)))
     ]
+
+
+def _threads_row(r, res):
+    one, two = res.get('one_job_1_thread'), res.get('one_job_2_threads')
+    pair = res.get('two_jobs_1_thread')
+    return [
+        r['method'], r['size'], _fmt(one), _fmt(two),
+        _fmt(two / one if one and two else None), _fmt(pair),
+        _fmt(pair / one if one and pair else None), res.get('error', '')
+    ]
+
+
+def _curves_rows(r, res):
+    opts = res.get('options')
+    if not opts:
+        return [[r['method'], 'all', 'n/a', 'n/a', 'n/a', 'n/a',
+                 res.get('error', '')]]
+    return [[r['method'], name, _fmt(o['deviation'], 3),
+             _fmt(o['seed_deviation'], 3), _fmt(o['ratio']),
+             _fmt(o.get('wall_s'), 0), ', '.join(o['losses'])]
+            for name, o in opts.items()]
 
 
 def _data_row(r, res):
@@ -78,9 +103,32 @@ SECTIONS = {
                ['px', 'G_S/D_S s/iter', 'mmagic PGGAN s/iter', 'ratio',
                 'G_P/D_P s/iter', 'mmagic Pix2Pix s/iter', 'ratio', 'note'],
                _stages_row),
-    'amp': ('AMP and channels_last (images/s ratio to fp32)', '',
+    'amp': ('Training options (images/s ratio to fp32)',
+            'All options of a row measured in one process, one after '
+            'another. compile: `torch.compile` (inductor) of every generator '
+            'and discriminator; its warm-up (the compilation, once per run) '
+            'is the seconds column; n/a: not measured in that run, or the '
+            'option failed (note).',
             ['method', 'px', 'fp32 images/s', 'bf16', 'fp16',
-             'channels_last', 'note'], _amp_row),
+             'channels_last', 'compile', 'channels_last+compile',
+             'compile warm-up s', 'note'], _amp_row),
+    'threads': ('How to spend the cores (images/s)',
+                'One training job with 1 and 2 intra-op threads, and two '
+                '1-thread jobs side by side (their sum): the second core is '
+                'worth more as a second job when the last ratio beats the '
+                'first.',
+                ['method', 'px', '1 job x 1 thread', '1 job x 2 threads',
+                 'ratio', '2 jobs x 1 thread (sum)', 'ratio', 'note'],
+                _threads_row),
+    'curves': ('Loss curves against fp32 (same seed) and the seed spread',
+               "Each option's logged losses (means over 10 iterations) "
+               'against the fp32 run from the same seed: mean absolute gap '
+               'relative to the fp32 values, the largest over the losses; '
+               'seed spread = the same for an fp32 run from seed 1; ratio '
+               '< 1: the option moves training less than a new seed '
+               '(experiments/perf_curves.py).',
+               ['method', 'option', 'gap to fp32', 'seed spread', 'ratio',
+                'run s', 'losses'], _curves_rows),
     'data': ('Data pipeline against the SkrGAN step',
              "Load + SketchDraft (full resolution) + resize + pack, the "
              "config's loader; first epoch (every file decoded) and steady "
@@ -95,6 +143,10 @@ SECTIONS = {
              ['data set', 'px', 'fake', 'real', 'SWD s', 'MS-SSIM s',
               'FID+KID s', 'note'], _eval_row),
 }
+
+
+# parts whose row function gives a list of table rows
+MULTI_ROW = ('curves', )
 
 
 def _key(row: dict) -> tuple:
@@ -133,8 +185,11 @@ def render(rows: List[dict], parts: Optional[Sequence[str]] = None,
         if not chosen or (parts is not None and part not in parts):
             continue
         lines += [f'## {title}', ''] + ([text, ''] if text else [])
-        lines.append(tabulate([row_fn(r, r['result']) for r in chosen],
-                              headers=headers, tablefmt='github'))
+        body = []
+        for r in chosen:
+            out = row_fn(r, r['result'])
+            body += out if part in MULTI_ROW else [out]
+        lines.append(tabulate(body, headers=headers, tablefmt='github'))
         lines.append('')
     return '\n'.join(lines)
 

@@ -118,11 +118,13 @@ def test_cells_measure_steps_stages_loader_and_metrics(data_root):
         assert 'n/a' in ev['fid_note']
     amp = perf_cells.cell_amp(dict(base, method='dcgan', size=16,
                               config=bench.config_for(
-                                  'dcgan', 'cpu', 'lungct')))
+                                  'dcgan', 'cpu', 'lungct'),
+                              options=['fp32', 'bf16', 'channels_last']))
     assert amp['fp32'] > 0 and amp['bf16'] > 0 and amp['channels_last'] > 0
     assert amp['bf16_ratio'] == pytest.approx(amp['bf16'] / amp['fp32'])
     if not torch.cuda.is_available():
         assert 'fp16' not in amp  # no float16 autocast on a CPU
+    assert 'compile' not in amp  # not among the cell's options
 
 
 def test_main_writes_json_lines_and_markdown(data_root, tmp_path):
@@ -140,3 +142,52 @@ def test_main_writes_json_lines_and_markdown(data_root, tmp_path):
     md = open(out / 'table.md').read()
     assert '| dcgan' in md and 'Metric cost' in md
     assert 'python benchmarks/perf.py' in md
+
+
+@pytest.mark.parametrize('method,names', [
+    ('dcgan', ['generator', 'discriminator']),
+    ('skrgan', ['sketch_gan.generator', 'sketch_gan.discriminator',
+                'renderer.generators.image',
+                'renderer.discriminators.image']),
+])
+def test_compile_option_compiles_the_trained_networks_only(method, names):
+    """``--options compile`` wraps each generator and discriminator (SkrGAN's
+    nested ones included) in torch.compile, not the EMA copies; compilation
+    itself is lazy (first call), so this costs no compile time."""
+    cfg = Config.fromfile(f'configs/{method}/{method}_cpu_lungct.py')
+    model_cfg = perf.model_cfg_at_size(cfg.model, 32)
+    model, optim = perf.build_model_and_optim(model_cfg, cfg.optim_wrapper,
+                                              compile=True)
+    compiled = [n for n, m in model.named_modules()
+                if getattr(m, '_compiled_call_impl', None) is not None]
+    assert sorted(compiled) == sorted(names)
+    assert not any('ema' in n for n in compiled)
+    # the optimisers still hold the networks' own parameters
+    gen = model.get_submodule(names[0])
+    held = {id(p) for g in optim[names[0].split('.')[0]].param_groups
+            for p in g['params']} if method == 'dcgan' else None
+    if held is not None:
+        assert {id(p) for p in gen.parameters()} <= held
+
+
+def test_run_cells_side_by_side_report_each_failure():
+    """Two cells run as two interpreters at once; a cell that fails becomes
+    an error row naming the failure instead of stopping the benchmark."""
+    rows = perf_cells.run_cells([dict(part='no_such_part'),
+                                 dict(part='no_such_part')], 120,
+                                dict(os.environ))
+    assert len(rows) == 2
+    for row in rows:
+        assert 'no_such_part' in row['error'] and row['returncode'] != 0
+
+
+def test_threads_table_ratios():
+    from experiments.perf_table import render
+    row = dict(time='t', part='threads', method='dcgan', size=64,
+               command='c', machine={}, widths='cpu',
+               result=dict(one_job_1_thread=10.0, one_job_2_threads=15.0,
+                           two_jobs_1_thread=18.0))
+    text = render([row])
+    line = next(x for x in text.splitlines() if x.startswith('| dcgan'))
+    cells = [c.strip() for c in line.strip('|').split('|')]
+    assert [float(c) for c in cells[2:7]] == [10, 15, 1.5, 18, 1.8]
