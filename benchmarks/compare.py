@@ -3,6 +3,7 @@
     python benchmarks/compare.py --preset smoke --data-root ../shared/data
     python benchmarks/compare.py --preset cpu --only skrgan/lungct,dcgan
     python benchmarks/compare.py --preset cpu --leaderboard
+    python benchmarks/compare.py --preset cpu --images DIR --name knee
 
 For each cell (method x modality) it trains the method's config of the
 preset (``tools/train.py --resume`` in a subprocess: finished cells are
@@ -15,6 +16,10 @@ WGAN, WGAN-GP, PGGAN, best value per row marked, the paper's values beside
 ours labelled ``reported``. Progress goes to stderr; the table to stdout and
 to ``RESULTS/table.{md,csv}``; rows to ``RESULTS/results.jsonl``; a
 modality x method grid of samples to ``RESULTS/samples.png``.
+
+``--images DIR --name NAME`` runs the same protocol on a folder of your own
+images (one table row ``NAME``, the folder configs
+``configs/*/*_folder_{64,512}px.py``; no paper values).
 """
 import argparse
 import os
@@ -27,7 +32,8 @@ sys.path.insert(0, REPO)
 
 import mmskr  # noqa: E402,F401  (upstream workarounds before mmagic)
 from experiments.table1 import harness  # noqa: E402
-from experiments.table1.presets import PRESETS, parse_seeds  # noqa: E402
+from experiments.table1.presets import (  # noqa: E402
+    PRESETS, check_folder_name, parse_methods, parse_seeds)
 
 
 def parse_args(argv=None):
@@ -44,11 +50,23 @@ def parse_args(argv=None):
         help='folder with the four modality sets (default: $MMSKR_DATA_ROOT '
         'or ./data)')
     p.add_argument(
+        '--images',
+        metavar='DIR',
+        help='a folder of your own images instead of the four modalities: '
+        'every method on it with the folder configs '
+        '(configs/*/*_folder_{64,512}px.py; class sub-folders for ACGAN); '
+        'needs --name')
+    p.add_argument(
+        '--name',
+        help='with --images: the data set\'s name (table row, work dirs; '
+        'default results dir work_dirs/table1_NAME_PRESET)')
+    p.add_argument(
         '--only',
         action='append',
         metavar='METHOD/MODALITY',
         help='cells to run: skrgan/lungct, dcgan (all modalities), '
-        '*/fundus; repeat or comma-separate (default: all 24)')
+        '*/fundus; repeat or comma-separate (default: all 24); with '
+        '--images: methods, e.g. skrgan,dcgan')
     p.add_argument(
         '--work-dir',
         default=osp.join(REPO, 'work_dirs', 'compare'),
@@ -80,27 +98,39 @@ def main(argv=None) -> int:
     preset = PRESETS[args.preset]
     if args.num_fake is not None:
         preset = harness.with_num_fake(preset, args.num_fake)
-    results_dir = args.results_dir or osp.join(REPO, 'benchmarks', 'results',
-                                               f'table1_{preset.name}')
-    if args.leaderboard:
-        return harness.leaderboard(results_dir)
-    if not osp.isdir(args.data_root):
-        print(f'compare.py: --data-root {args.data_root} is not a folder; '
-              'pass the folder holding DRIVE/, LUNG_CT_KMADER/, ... or set '
-              'MMSKR_DATA_ROOT', file=sys.stderr)
-        return 2
     try:
-        cells = harness.parse_only(args.only)
+        if args.images is not None or args.name is not None:
+            if args.images is None or args.name is None:
+                raise ValueError('--images DIR and --name NAME go together')
+            name = check_folder_name(args.name)
+            cells = [(m, name) for m in parse_methods(args.only)]
+            data_root = args.images
+            results_dir = args.results_dir or osp.join(
+                REPO, 'work_dirs', f'table1_{name}_{preset.name}')
+        else:
+            cells = harness.parse_only(args.only)
+            data_root = args.data_root
+            results_dir = args.results_dir or osp.join(
+                REPO, 'benchmarks', 'results', f'table1_{preset.name}')
         seeds = parse_seeds(args.seeds, preset)
     except ValueError as e:
         print(f'compare.py: {e}', file=sys.stderr)
+        return 2
+    if args.leaderboard:
+        return harness.leaderboard(results_dir)
+    if not osp.isdir(data_root):
+        what = ('--images: pass the folder of your images' if args.images
+                else '--data-root: pass the folder holding DRIVE/, '
+                'LUNG_CT_KMADER/, ... or set MMSKR_DATA_ROOT')
+        print(f'compare.py: {data_root} is not a folder; {what}',
+              file=sys.stderr)
         return 2
     start = time.time()
     failed = harness.run(
         REPO,
         preset,
         cells=cells,
-        data_root=osp.abspath(args.data_root),
+        data_root=osp.abspath(data_root),
         work_root=args.work_dir,
         results_dir=results_dir,
         inception_weights=args.inception_weights,

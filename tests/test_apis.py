@@ -1,4 +1,5 @@
 """mmskr.apis: seeded sampling and real-image loading."""
+import os
 import os.path as osp
 
 import numpy as np
@@ -80,3 +81,76 @@ def test_generate_images_samples_the_ema_generator_by_default(
     assert np.array_equal(default['fake_sketch'], ema['fake_sketch'])
     assert np.array_equal(default['fake_img'], ema['fake_img'])
     assert not np.array_equal(default['fake_sketch'], orig['fake_sketch'])
+
+
+def test_conditional_samples_depend_on_the_seeds_alone(fake_data_root,
+                                                       monkeypatch):
+    """ACGAN draws a label per image; it comes from the seed, so neither the
+    global RNG state nor the batch changes an image, and the labels follow
+    the model's class prior."""
+    import torch
+    from mmskr.apis import seeded_labels
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    model = init_model(osp.join(REPO, 'configs/acgan/acgan_cpu_brainmri.py'),
+                       seed=3)
+    model.set_class_counts([1, 3])
+    torch.manual_seed(0)
+    state = torch.random.get_rng_state()
+    a = generate_images(model, [5, 6, 7], batch_size=3)['fake_img']
+    assert torch.equal(torch.random.get_rng_state(), state)  # untouched
+    torch.manual_seed(123)
+    b = generate_images(model, [7], batch_size=1)['fake_img']
+    assert np.abs(a[2].astype(int) - b[0]).max() <= 1
+    labels = seeded_labels(model, range(400))
+    assert torch.equal(labels[:3], seeded_labels(model, [0, 1, 2]))
+    assert 0.68 < labels.float().mean().item() < 0.82  # p(class 1) = 0.75
+
+
+def test_sample_set_resumes_to_the_same_files_and_loads_back(
+        fake_data_root, monkeypatch, tmp_path):
+    """A run stopped after its first batch and run again writes the files
+    of an uninterrupted run; the set loads as images and as vessel pairs."""
+    import filecmp
+    from mmskr.apis.sample_set import read_manifest, write_sample_set
+    from mmskr.datasets import MedicalImageDataset, VesselPairDataset
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    model = init_model(CONFIG, seed=7)
+    seeds = list(range(10, 16))
+    ref = str(tmp_path / 'ref')
+    write_sample_set(model, ref, seeds, checkpoint='ck', batch_size=2)
+
+    class Killed(Exception):
+        pass
+
+    def kill(done, total):
+        raise Killed
+
+    out = str(tmp_path / 'out')
+    with pytest.raises(Killed):
+        write_sample_set(model, out, seeds, checkpoint='ck', batch_size=2,
+                         progress=kill)
+    assert len(read_manifest(out)) == 2
+    os.remove(osp.join(out, 'masks', 'mask_000011.png'))  # a lost file
+    calls = []
+    rows = write_sample_set(model, out, seeds, checkpoint='ck', batch_size=2,
+                            progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (5, 5)  # seed 11 again, and 12..15
+    assert [int(r['seed']) for r in rows] == seeds
+    for sub in ('images', 'sketches', 'masks'):
+        names = sorted(os.listdir(osp.join(ref, sub)))
+        assert names == sorted(os.listdir(osp.join(out, sub)))
+        match, bad, err = filecmp.cmpfiles(osp.join(ref, sub),
+                                           osp.join(out, sub), names,
+                                           shallow=False)
+        assert not bad and not err
+    assert open(osp.join(ref, 'manifest.csv')).read().count('\n') == 7
+    with pytest.raises(ValueError, match='written from'):
+        write_sample_set(model, out, seeds, checkpoint='other')
+    images = MedicalImageDataset(data_root=out, data_prefix='images')
+    assert len(images) == 6
+    pairs = VesselPairDataset(out)
+    assert len(pairs) == 6
+    info = pairs[0]
+    assert info['img'].shape == (64, 64, 3)
+    assert set(np.unique(info['vessel'])) <= {0, 1}
+    assert info['sample_id'] == 'images/image_000010.png'

@@ -5,18 +5,15 @@ import os.path as osp
 import subprocess
 import sys
 
+from training_runs import load_cli
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 COMPARE = osp.join(REPO, 'benchmarks', 'compare.py')
 
 
 def _compare_main():
-    """benchmarks/compare.py as a module (its main(argv) runs in-process)."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('compare_cli', COMPARE)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.main
+    """benchmarks/compare.py's main(argv), run in-process."""
+    return load_cli('benchmarks/compare.py').main
 
 
 def _compare(data_root, work, results, *extra):

@@ -12,6 +12,7 @@ from mmengine.logging import MessageHub
 
 from experiments import perf
 from mmskr.engine.runner_utils import amp_optim_wrapper_cfg
+from training_runs import load_cli
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -71,7 +72,6 @@ def test_train_amp_without_gpu_resumes_exactly(fake_data_root, tmp_path,
                                                monkeypatch):
     """--amp (with --channels-last) trains without a GPU; its checkpoint
     restores the float32 weights and the optimiser state bit for bit."""
-    import importlib.util
 
     from mmengine.runner import Runner
     config = osp.join(REPO, 'configs/dcgan/dcgan_cpu_lungct.py')
@@ -81,10 +81,7 @@ def test_train_amp_without_gpu_resumes_exactly(fake_data_root, tmp_path,
     assert 'CPUAmpOptimWrapper' in dumped and 'ChannelsLastHook' in dumped
     ckpt = torch.load(osp.join(work, 'iter_2.pth'), weights_only=False)
 
-    spec = importlib.util.spec_from_file_location(
-        'train_tool', osp.join(REPO, 'tools/train.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_cli('tools/train.py')
     monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
     args = tool.parse_args([
         config, '--amp', '--work-dir', str(tmp_path / 'r'), '--resume',

@@ -1,6 +1,5 @@
 """benchmarks/perf.py and experiments.perf: sizing, stage comparison,
 loader and metric timing on generated images (tiny sizes, a few steps)."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -12,16 +11,13 @@ from mmengine.config import Config
 from experiments import perf, perf_cells
 from experiments.table1.presets import METHODS
 from mmskr.engine.runner_utils import amp_optim_wrapper_cfg
+from training_runs import load_cli
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location(
-        'perf_cli', osp.join(ROOT, 'benchmarks', 'perf.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_cli('benchmarks/perf.py')
 
 
 @pytest.fixture

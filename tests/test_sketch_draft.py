@@ -1,5 +1,4 @@
 """Sketch draft preparation (SkrGAN Sec. 2.1): function, transform, tool."""
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from mmagic.registry import TRANSFORMS
 from mmskr.datasets.transforms import SketchDraft, sketch_draft
 from mmskr.datasets.transforms.sketch_draft import scaled_sizes
 from mmskr.utils import array_to_uint8, tensor_to_uint8
+from training_runs import load_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / 'tools' / 'prepare_sketches.py'
@@ -228,10 +228,7 @@ def test_transform_errors_and_repr():
 
 # tools/prepare_sketches.py --------------------------------------------------
 def _load_tool():
-    spec = importlib.util.spec_from_file_location('prepare_sketches', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_cli('tools/prepare_sketches.py')
 
 
 def _make_src(root: Path) -> Path:

@@ -6,6 +6,24 @@ import os.path as osp
 import torch
 
 
+def load_cli(relpath: str):
+    """A script of the repository (``tools/train.py``, ``benchmarks/
+    perf.py``...) imported by path, once per process, so that tests call
+    its ``main(argv)`` in-process."""
+    import importlib.util
+    import re
+    import sys
+    name = 'repo_cli_' + re.sub(r'\W', '_', relpath)
+    if name not in sys.modules:
+        repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
+        spec = importlib.util.spec_from_file_location(
+            name, osp.join(repo, relpath))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name]
+
+
 def tiny_options(work_dir: str, iters: int, ckpt_interval: int = 1000):
     return [
         '--work-dir', work_dir, '--cfg-options',

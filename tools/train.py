@@ -19,6 +19,7 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
+from mmskr.apis import fill_from_data
 from mmskr.engine.runner_utils import (amp_optim_wrapper_cfg,
                                        find_resumable_checkpoint)
 from mmskr.utils.config_check import validate_config
@@ -125,8 +126,13 @@ def build_config(args) -> Config:
 def main(argv=None):
     args = parse_args(argv)
     cfg = build_config(args)
+    # a folder config's 'auto' values, from the data (the dumped config
+    # and the checkpoints keep them)
+    filled = fill_from_data(cfg)
     validate_config(cfg)  # fail fast: nothing is built or trained yet
     runner = Runner.from_cfg(cfg)
+    for key, value in filled.items():
+        runner.logger.info(f'from the data: {key} = {value!r}')
     print_log(f'Working directory: {cfg.work_dir}', logger='current')
     runner.train()
 

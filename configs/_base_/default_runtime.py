@@ -20,7 +20,9 @@ default_hooks = dict(
         max_keep_ckpts=3,
         save_optimizer=True,
         save_last=True),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    # the first log lines: images, modes, channels, sizes, classes, warnings
+    data_summary=dict(type='DataSummaryHook'))
 
 log_processor = dict(type='LogProcessor', by_epoch=False, window_size=50)
 log_level = 'INFO'

@@ -11,7 +11,7 @@ import json
 import os.path as osp
 import sys
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -25,8 +25,9 @@ from . import table
 from .cells import cell_dir, evaluate_cell, train_cell
 from .metrics import (BEST_RULE, protocol_dict, real_reference,
                       table_metrics)
-from .presets import (METHOD_NAMES, METHODS, MODALITIES, MODALITY_NAMES,
-                      Preset, config_path, parse_only)
+from .presets import (METHOD_NAMES, METHODS, MODALITIES, Preset,
+                      config_path, modality_name, parse_only,
+                      table_modalities)
 
 __all__ = ['leaderboard', 'parse_only', 'run', 'with_num_fake']
 
@@ -161,7 +162,8 @@ def _write_outputs(results: dict, results_dir: str, work_root: str,
     previous = cv2.imread(png) if osp.isfile(png) else None
     if previous is not None:
         previous = cv2.cvtColor(previous, cv2.COLOR_BGR2RGB)
-    grid = sample_grid(work_root, preset, previous)
+    grid = sample_grid(work_root, preset, previous,
+                       table_modalities([d for _, d, _ in results]))
     if grid is not None:
         save_png(png, grid)
 
@@ -175,7 +177,9 @@ def _label(text: str, width: int, height: int) -> np.ndarray:
 
 def sample_grid(work_root: str,
                 preset: Preset,
-                previous: Optional[np.ndarray] = None) -> Optional[np.ndarray]:
+                previous: Optional[np.ndarray] = None,
+                modalities: Sequence[str] = MODALITIES
+                ) -> Optional[np.ndarray]:
     """Modality x method grid of each cell's first generated images.
 
     Args:
@@ -186,10 +190,12 @@ def sample_grid(work_root: str,
             layout, e.g. the committed ``samples.png``. A cell whose work dir
             has no samples on this machine keeps its tile from it, so that
             retraining some cells on a fresh clone does not blank the rest.
+        modalities (Sequence[str]): The grid's rows (default the paper's
+            four).
     """
     side = GRID_CELL * 2 + 2
     rows, any_cell = [], False
-    shape = (GRID_HEADER + side * len(MODALITIES),
+    shape = (GRID_HEADER + side * len(modalities),
              GRID_LABEL + side * len(METHODS), 3)
     if previous is not None and previous.shape != shape:
         previous = None  # another layout: nothing to keep
@@ -197,8 +203,8 @@ def sample_grid(work_root: str,
         _label(METHOD_NAMES[m], side, GRID_HEADER) for m in METHODS
     ]
     rows.append(np.concatenate(header, axis=1))
-    for i, modality in enumerate(MODALITIES):
-        line = [_label(MODALITY_NAMES[modality], GRID_LABEL, side)]
+    for i, modality in enumerate(modalities):
+        line = [_label(modality_name(modality), GRID_LABEL, side)]
         for j, method in enumerate(METHODS):
             path = osp.join(
                 cell_dir(work_root, preset, method, modality,

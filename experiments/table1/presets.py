@@ -6,8 +6,9 @@ data pipeline, resolution, channels, batch 16 and iteration budget through
 ``configs/_base_/settings/``), how many iterations, and the evaluation
 protocol (number of generated images, seeds, real images, metric settings).
 """
+import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from experiments.runner import ExperimentPreset, by_name
 
@@ -27,8 +28,9 @@ CPU_OPTIONS = {
 }
 
 __all__ = [
-    'METHODS', 'MODALITIES', 'PRESETS', 'Preset', 'config_file', 'config_path',
-    'parse_only', 'parse_seeds'
+    'FOLDER_SIZES', 'METHODS', 'MODALITIES', 'PRESETS', 'Preset',
+    'check_folder_name', 'config_file', 'config_path', 'modality_name',
+    'parse_methods', 'parse_only', 'parse_seeds', 'table_modalities'
 ]
 
 # Table 1 column order (the paper's, plus WGAN-GP beside WGAN)
@@ -137,11 +139,19 @@ PRESETS: Dict[str, Preset] = by_name(
         'schedule, 100 generated images, training seeds 0-2 (GPUs)'))
 
 
+# the folder configs' size of each config kind
+FOLDER_SIZES: Dict[str, int] = {'cpu': 64, 'paper': 512}
+
+
 def config_file(method: str, modality: str, kind: str) -> str:
     """Config of ``method`` on ``modality``, relative to the repository
-    root: ``kind`` ``'cpu'`` (64 px) or ``'paper'`` (512 px)."""
+    root: ``kind`` ``'cpu'`` (64 px) or ``'paper'`` (512 px). A modality
+    that is not one of :data:`MODALITIES` is a folder of the user's images
+    (``compare.py --images DIR --name NAME``): the folder configs."""
     if kind not in ('cpu', 'paper'):
         raise ValueError(f"config kind must be 'cpu' or 'paper', got {kind!r}")
+    if modality not in MODALITIES:
+        return f'configs/{method}/{method}_folder_{FOLDER_SIZES[kind]}px.py'
     suffix = '_cpu' if kind == 'cpu' else ''
     return f'configs/{method}/{method}{suffix}_{modality}.py'
 
@@ -149,6 +159,50 @@ def config_file(method: str, modality: str, kind: str) -> str:
 def config_path(method: str, modality: str, preset: Preset) -> str:
     """Config of a cell, relative to the repository root."""
     return config_file(method, modality, preset.config_kind)
+
+
+def modality_name(modality: str) -> str:
+    """The table's name of a modality (a folder data set: its own name)."""
+    return MODALITY_NAMES.get(modality, modality)
+
+
+def table_modalities(present: Sequence[str]) -> List[str]:
+    """Row order: the paper's four when only they are present, else the
+    present ones (paper modalities first, then folders in given order)."""
+    extra = [m for m in dict.fromkeys(present) if m not in MODALITIES]
+    if not extra:
+        return list(MODALITIES)
+    return [m for m in MODALITIES if m in present] + extra
+
+
+def check_folder_name(name: str) -> str:
+    """A ``--name`` for a folder data set: letters, digits, ``_`` and
+    ``-``, not one of the paper modalities' keys.
+
+    Raises:
+        ValueError: any other name.
+    """
+    if not re.fullmatch(r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}', name or ''):
+        raise ValueError(f'--name {name!r}: use 1-64 letters, digits, _ or '
+                         '- (it names the work dirs and the table row)')
+    if name in MODALITIES:
+        raise ValueError(f'--name {name!r} is a paper modality; choose '
+                         'another name for a folder of your own images')
+    return name
+
+
+def parse_methods(only: List[str]) -> List[str]:
+    """``['skrgan,dcgan']`` -> those methods in table order (no item: all).
+
+    Raises:
+        ValueError: an unknown method.
+    """
+    items = [x for arg in (only or []) for x in arg.split(',') if x]
+    for m in items:
+        if m not in METHODS:
+            raise ValueError(f'--only {m}: unknown method; with --images '
+                             f'choose methods from {", ".join(METHODS)}')
+    return [m for m in METHODS if not items or m in items]
 
 
 def parse_seeds(seeds: Optional[List[int]], preset: Preset) -> List[int]:

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Tuple
 from tabulate import tabulate
 
 from mmskr.utils.json_lines import newest_json_lines
-from .presets import METHOD_NAMES, METHODS, MODALITIES, MODALITY_NAMES
+from .presets import METHOD_NAMES, METHODS, modality_name, table_modalities
 from .reported import REPORTED, REPORTED_SOURCE
 
 __all__ = [
@@ -205,11 +205,11 @@ def _table(results: Results, bold: str,
     ``keys`` (None: all), with the paper's rows if ``with_reported``."""
     by_cell = cell_rows(results)
     body = []
-    for modality in MODALITIES:
+    for modality in table_modalities([d for _, d in by_cell]):
         cells = {m: by_cell.get((m, modality)) for m in METHODS}
         if not any(cells.values()):
             continue
-        name = MODALITY_NAMES[modality]
+        name = modality_name(modality)
         every = [r for rows in cells.values() if rows for r in rows]
         body.append([name, 'training seeds', 'ours'] + [
             NOT_RUN if not cells[m] else
@@ -269,7 +269,7 @@ def _notes(results: Results) -> List[str]:
                  for r in rows}
     for p in sorted(protocols):
         notes.append(f'Protocol: {p}')
-    refs = sorted({f'{MODALITY_NAMES.get(r["modality"], r["modality"])}: '
+    refs = sorted({f'{modality_name(r["modality"])}: '
                    f'{r["metrics"]["reference_note"]}' for r in rows
                    if r['metrics'].get('reference_note')})
     if refs:

@@ -2,7 +2,9 @@
 
 Every generated image is reproducible from (config, checkpoint, seed): image
 ``k`` of a call with seeds ``[s0, s1, ...]`` uses the noise vector drawn from
-``torch.Generator().manual_seed(s_k)`` alone, whatever the batch size.
+``torch.Generator().manual_seed(s_k)`` alone (and, for a conditional model,
+the label :func:`seeded_labels` draws for ``s_k``), whatever the batch size
+and whatever ran before in the process.
 """
 import copy
 import os.path as osp
@@ -18,8 +20,8 @@ from torch import nn
 from ..utils.uint8 import tensor_to_uint8
 
 __all__ = [
-    'generate_images', 'init_model', 'load_config', 'load_real_images',
-    'seeded_noise'
+    'LABEL_SEED_OFFSET', 'generate_images', 'init_model', 'load_config',
+    'load_real_images', 'seeded_labels', 'seeded_noise'
 ]
 
 
@@ -77,6 +79,10 @@ def init_model(config,
             initialised weights (the "untrained" model).
         device (str): Device to move the model to. Default: ``'cpu'``.
         cfg_options (dict, optional): Merged into the config first.
+            Values a folder config leaves ``'auto'``
+            (:mod:`~mmskr.apis.config_from_data`) come from the
+            checkpoint's own config, or, without a checkpoint, from the
+            config's training set.
         seed (int, optional): Seeds torch before ``init_weights`` so the
             untrained model is reproducible.
 
@@ -90,10 +96,21 @@ def init_model(config,
             those mmengine writes (nothing from it is executed).
     """
     import mmskr  # noqa: F401  (registers the plugin, applies compat)
-    cfg = load_config(config)
+    from ..engine.runner_utils import verify_checkpoint
+    from .config_from_data import (auto_keys, fill_from_checkpoint_meta,
+                                   fill_from_data)
+    cfg = copy.deepcopy(load_config(config))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     _scope(cfg)
+    if checkpoint is not None:
+        verify_checkpoint(checkpoint)
+        if auto_keys(cfg):  # a folder config: the run's own values
+            meta = torch.load(checkpoint, map_location='cpu',
+                              weights_only=True).get('meta')
+            fill_from_checkpoint_meta(cfg, meta)
+    else:
+        fill_from_data(cfg)
     from mmagic.registry import MODELS
     if seed is not None:
         torch.manual_seed(seed)
@@ -101,10 +118,30 @@ def init_model(config,
     if checkpoint is None:
         model.init_weights()
     else:
-        from ..engine.runner_utils import verify_checkpoint
-        verify_checkpoint(checkpoint)
         load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
     return model.to(device).eval()
+
+
+# labels of seed s come from the global generator seeded with s + this, a
+# stream apart from the noise of seed s (and of every seed in use)
+LABEL_SEED_OFFSET = 2**62
+
+
+def seeded_labels(model: nn.Module, seeds: Sequence[int]) -> torch.Tensor:
+    """One class label per seed, drawn by the model's own ``label_fn`` (its
+    class distribution: ACGAN's training-set frequencies, mmagic's uniform
+    one) from the global generator seeded with ``seed + LABEL_SEED_OFFSET``;
+    the caller's global RNG state is left as it was.
+
+    Returns:
+        Tensor: int64 (len(seeds), ).
+    """
+    labels = []
+    with torch.random.fork_rng(devices=[]):
+        for s in seeds:
+            torch.manual_seed(int(s) + LABEL_SEED_OFFSET)
+            labels.append(model.label_fn(num_batches=1).reshape(-1)[0].cpu())
+    return torch.stack(labels).long()
 
 
 def seeded_noise(seeds: Sequence[int], noise_size: int) -> torch.Tensor:
@@ -134,7 +171,9 @@ def generate_images(model: nn.Module,
     Works for every mmagic GAN (``model(dict(noise=..., sample_model=...))``
     returns data samples whose ``fake_img`` the data preprocessor has turned
     back into [0, 255]) and for SkrGAN, whose samples also carry
-    ``fake_sketch``. Conditional models draw their labels themselves.
+    ``fake_sketch``. A conditional model (one with ``label_fn``) gets one
+    label per seed from :func:`seeded_labels`, so its images, too, depend
+    on the seeds alone.
 
     Args:
         model (nn.Module): A generative mmagic model with ``noise_size``.
@@ -163,7 +202,13 @@ def generate_images(model: nn.Module,
         inputs = dict(noise=noise)
         if sample_model is not None:
             inputs['sample_model'] = sample_model
-        samples = model(inputs)
+        if hasattr(model, 'label_fn'):  # conditional: labels by seed too
+            from mmagic.structures import DataSample
+            samples = model(inputs, DataSample.stack([
+                DataSample().set_gt_label(int(label))
+                for label in seeded_labels(model, chunk)]))
+        else:
+            samples = model(inputs)
         for key in ('fake_img', 'fake_sketch'):
             if key in samples[0]:
                 batch = torch.stack([s.get(key) for s in samples])

@@ -25,6 +25,11 @@ signed integer              Hounsfield-like units (CT): clipped to ``window``
 or any negative value)      with ``window=None`` min-max as below
 ``I;16*``, unsigned ``I``,  min-max: the image's own ``[min, max]`` maps
 ``F``                       linearly to 0..255 (constant image -> 0)
+any of the last two rows    with ``window='percentile'`` (the folder
+                            configs' rule): the image's own
+                            :data:`PERCENTILE_WINDOW` percentiles ``[p0.5,
+                            p99.5]`` are the window (robust to a few hot or
+                            dead pixels; a constant image -> 0)
 ==========================  ===============================================
 
 Multi-frame files (animated GIF, multi-page TIFF) give their first frame.
@@ -36,7 +41,7 @@ EXIF orientation is not applied: pixels are returned as stored.
 import os
 import os.path as osp
 import warnings
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from PIL import Image, ImageFile
@@ -47,6 +52,9 @@ IMAGE_EXTENSIONS: Tuple[str, ...] = ('.bmp', '.gif', '.jpeg', '.jpg', '.pgm',
 #: CT window in Hounsfield units used for signed 16-bit images (lung window
 #: of the paper's CT data: air -1000 HU -> 0, dense tissue 400 HU -> 255).
 DEFAULT_WINDOW: Tuple[float, float] = (-1000.0, 400.0)
+#: Percentiles of an image's own intensities that ``window='percentile'``
+#: maps to 0 and 255 (images with more than 8 bits per sample).
+PERCENTILE_WINDOW: Tuple[float, float] = (0.5, 99.5)
 #: Largest accepted ``width * height`` (100 megapixels, about 10000 x 10000).
 #: Larger images are refused as possible decompression bombs. Pillow's own
 #: hard limit (``2 * Image.MAX_IMAGE_PIXELS``, 179 megapixels by default)
@@ -310,21 +318,26 @@ def probe_image(path: str,
             format=im.format)
 
 
-def normalize_window(window: Optional[Sequence[float]]
-                     ) -> Optional[Tuple[float, float]]:
+def normalize_window(window: Union[None, str, Sequence[float]]
+                     ) -> Union[None, str, Tuple[float, float]]:
     """Check a ``(lo, hi)`` window (tuple or config list) and make it floats.
 
     Args:
-        window (Sequence[float] | None): ``(lo, hi)`` or None.
+        window (Sequence[float] | str | None): ``(lo, hi)``,
+            ``'percentile'`` or None.
 
     Returns:
-        tuple[float, float] | None: ``(float(lo), float(hi))``, or None.
+        tuple[float, float] | str | None: ``(float(lo), float(hi))``,
+        ``'percentile'`` or None.
 
     Raises:
-        ValueError: not two numbers with ``lo < hi``.
+        ValueError: not two numbers with ``lo < hi``, nor ``'percentile'``.
     """
-    if window is None:
-        return None
+    if window is None or window == 'percentile':
+        return window
+    if isinstance(window, str):
+        raise ValueError("window must be (lo, hi), 'percentile' or None, "
+                         f'got {window!r}')
     try:
         lo, hi = (float(v) for v in window)
     except (TypeError, ValueError):
@@ -355,6 +368,17 @@ def window_to_uint8(values: np.ndarray, window: Tuple[float, float]
     lo, hi = normalize_window(window)
     scaled = (np.clip(values.astype(np.float64), lo, hi) - lo) / (hi - lo)
     return np.floor(scaled * 255.0 + 0.5).astype(np.uint8)
+
+
+def percentile_to_uint8(values: np.ndarray) -> np.ndarray:
+    """Window an array by its own :data:`PERCENTILE_WINDOW` percentiles
+    (:func:`window_to_uint8`); NaNs are ignored, and a window of zero width
+    gives :func:`minmax_to_uint8`."""
+    lo, hi = (float(v) for v in np.nanpercentile(
+        values.astype(np.float64), PERCENTILE_WINDOW))
+    if hi <= lo:
+        return minmax_to_uint8(values)
+    return window_to_uint8(np.nan_to_num(values, nan=lo), (lo, hi))
 
 
 def minmax_to_uint8(values: np.ndarray) -> np.ndarray:
@@ -424,7 +448,8 @@ def _composite_on_black(arr: np.ndarray) -> np.ndarray:
 
 
 def _to_uint8_native(im: Image.Image,
-                     window: Optional[Tuple[float, float]]) -> np.ndarray:
+                     window: Union[None, str, Tuple[float, float]]
+                     ) -> np.ndarray:
     """Decoded Pillow image -> HxWxC uint8, C = 1 (gray modes) or 3."""
     mode = im.mode
     if mode == '1':
@@ -438,7 +463,9 @@ def _to_uint8_native(im: Image.Image,
     if mode in ('RGBA', 'LA'):
         arr = _composite_on_black(arr.reshape(arr.shape[:2] + (-1, )))
     elif arr.dtype != np.uint8:  # I;16*, I, F
-        if window is not None and _is_signed(im, arr):
+        if window == 'percentile':
+            arr = percentile_to_uint8(arr)
+        elif window is not None and _is_signed(im, arr):
             arr = window_to_uint8(arr, window)
         else:
             arr = minmax_to_uint8(arr)
@@ -449,8 +476,8 @@ def _to_uint8_native(im: Image.Image,
 
 def read_medical_image(path: str,
                        channels: Optional[int] = 3,
-                       window: Optional[Tuple[float,
-                                              float]] = DEFAULT_WINDOW,
+                       window: Union[None, str, Tuple[float, float]] =
+                       DEFAULT_WINDOW,
                        max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
     """Decode an image file into an HxWxC uint8 RGB (or gray) array.
 
@@ -469,8 +496,10 @@ def read_medical_image(path: str,
             otherwise). Defaults to 3.
         window (tuple[float, float] | None): ``(lo, hi)`` intensity window
             for signed integer data (CT in Hounsfield-like units), mapped to
-            0..255. None min-max scales signed data too. Ignored for unsigned
-            and 8-bit data. Defaults to :data:`DEFAULT_WINDOW`
+            0..255. None min-max scales signed data too; ``'percentile'``
+            windows all data of more than 8 bits per sample by the image's
+            own percentiles (module docstring). A tuple is ignored for
+            unsigned and 8-bit data. Defaults to :data:`DEFAULT_WINDOW`
             ``(-1000, 400)``.
         max_pixels (int): Largest accepted ``width * height``; larger files
             are refused as possible decompression bombs. Defaults to

@@ -8,8 +8,8 @@ from mmengine.dataset import BaseDataset
 
 from mmagic.registry import DATASETS
 from .io import (DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, BadImageError,
-                 BadImageWarning, list_image_files, probe_image,
-                 read_medical_image)
+                 BadImageWarning, list_image_files, normalize_window,
+                 probe_image, read_medical_image)
 
 CHECK_MODES = ('none', 'header', 'tail', 'full')
 
@@ -80,6 +80,13 @@ class MedicalImageDataset(BaseDataset):
         min_images (int): Fewest images accepted after the check (configs
             set it to the batch size); fewer raise ValueError. Defaults
             to 1.
+        window (tuple[float, float] | str | None): How the files' intensities
+            of more than 8 bits per sample become 0..255, for every image of
+            this set: ``(lo, hi)`` or ``'percentile'`` (each image's own
+            0.5 / 99.5 percentiles), given to ``LoadMedicalImage`` through
+            each data info's ``f'{key}_window'``. None leaves the pipeline's
+            ``LoadMedicalImage`` rule (signed data: the CT lung window).
+            Defaults to None.
         max_pixels (int): Largest accepted ``width * height`` for the check.
             Defaults to :data:`~mmskr.datasets.io.DEFAULT_MAX_PIXELS`.
         metainfo (dict, optional): Extra meta information; ``classes``,
@@ -112,6 +119,7 @@ class MedicalImageDataset(BaseDataset):
                  check_files: str = 'tail',
                  skip_bad: bool = False,
                  min_images: int = 1,
+                 window: Union[None, str, Sequence[float]] = None,
                  max_pixels: int = DEFAULT_MAX_PIXELS,
                  metainfo: Optional[dict] = None,
                  test_mode: bool = False,
@@ -149,6 +157,7 @@ class MedicalImageDataset(BaseDataset):
         self.check_files = check_files
         self.skip_bad = skip_bad
         self.min_images = min_images
+        self.window = normalize_window(window)
         self.max_pixels = max_pixels
         super().__init__(
             metainfo=metainfo,
@@ -305,6 +314,8 @@ class MedicalImageDataset(BaseDataset):
                 'the batch size). Add images or lower the batch size.')
         for idx, info in enumerate(infos):
             info['sample_idx'] = idx
+            if self.window is not None:
+                info[f'{self.key}_window'] = self.window
         return infos
 
     def full_init(self) -> None:

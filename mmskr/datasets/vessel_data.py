@@ -31,8 +31,8 @@ from .io import read_medical_image
 
 __all__ = [
     'PAIR_KEYS', 'binarize', 'check_pairs', 'estimate_fov',
-    'load_drive_native', 'load_drive_pairs', 'load_pairs', 'read_meta',
-    'resize_binary',
+    'load_drive_native', 'load_drive_pairs', 'load_pairs',
+    'load_sample_set', 'read_meta', 'resize_binary',
     'resize_image', 'save_pairs', 'sketch_to_label'
 ]
 
@@ -195,8 +195,50 @@ def save_pairs(path: str, pairs: Dict[str, np.ndarray], meta: dict) -> None:
     atomic_write_bytes(buf.getvalue(), path)
 
 
+def load_sample_set(folder: str,
+                    fov_threshold: int = 20,
+                    rim_erode: int = 2) -> Tuple[Dict[str, np.ndarray], dict]:
+    """Pairs from a synthetic data set folder (``tools/sample.py``,
+    :mod:`mmskr.apis.sample_set`): each image with its mask as the vessel
+    label, inside the FOV estimated from the image (:func:`estimate_fov`),
+    the rule of :func:`~mmskr.apis.synthetic_pairs.pairs_from_samples`.
+
+    Returns:
+        tuple[dict, dict]: The pairs (``sample_id`` = the image file) and a
+        meta naming the folder and the checkpoints.
+
+    Raises:
+        ValueError: the manifest lists no image with a mask (a model without
+            sketches wrote it) or images of different sizes.
+    """
+    from ..apis.sample_set import read_manifest
+    rows = [r for r in read_manifest(folder) if r.get('mask')]
+    if not rows:
+        raise ValueError(f'{folder}: no manifest row with a mask; only a '
+                         'SkrGAN sample set has vessel labels')
+    imgs, vessels, fovs = [], [], []
+    for r in rows:
+        img = read_medical_image(osp.join(folder, r['image']), 3)
+        mask = read_medical_image(osp.join(folder, r['mask']), 1)[..., 0]
+        fov = estimate_fov(img, fov_threshold, rim_erode)
+        imgs.append(img)
+        vessels.append(binarize(mask) & fov)
+        fovs.append(fov)
+    if len({i.shape for i in imgs}) > 1:
+        raise ValueError(f'{folder}: images of different sizes '
+                         f'{sorted({i.shape for i in imgs})}')
+    pairs = dict(img=np.stack(imgs), vessel=np.stack(vessels),
+                 fov=np.stack(fovs),
+                 sample_id=np.array([r['image'] for r in rows]))
+    check_pairs(pairs, folder)
+    meta = dict(source='sample set', folder=osp.abspath(folder),
+                checkpoints=sorted({r['checkpoint'] for r in rows}))
+    return pairs, meta
+
+
 def load_pairs(path: str) -> Tuple[Dict[str, np.ndarray], dict]:
-    """Read a file written by :func:`save_pairs`.
+    """Read a file written by :func:`save_pairs`, or a synthetic data set
+    folder (:func:`load_sample_set`).
 
     Returns:
         tuple[dict, dict]: The pairs and their meta.
@@ -205,6 +247,8 @@ def load_pairs(path: str) -> Tuple[Dict[str, np.ndarray], dict]:
         FileNotFoundError: no such file.
         ValueError: the file is not a set of pairs.
     """
+    if osp.isdir(path):
+        return load_sample_set(path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'no pairs file {osp.abspath(path)!r}')
     with np.load(path, allow_pickle=False) as z:

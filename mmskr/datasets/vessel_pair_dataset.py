@@ -22,7 +22,9 @@ class VesselPairDataset(BaseDataset):
     ``sample_idx``.
 
     Args:
-        pairs_file (str): The ``.npz`` file.
+        pairs_file (str): The ``.npz`` file, or a synthetic data set folder
+            written by ``tools/sample.py`` (images and their masks,
+            :func:`~mmskr.datasets.vessel_data.load_sample_set`).
         pipeline (list[dict | Callable]): Transforms, usually ending in
             ``PackVesselInputs``. Defaults to [].
         indices (int | Sequence[int], optional): Use only these pairs.

@@ -5,17 +5,16 @@ Every run is the CPU lung-CT SkrGAN config on ``fake_data_root`` (8 images,
 no sample grids and no sample-diversity check unless a test sets them.
 """
 import glob
-import importlib.util
 import os
 import os.path as osp
 import re
 import struct
-import sys
 import uuid
 from typing import List, Optional, Sequence
 
 import numpy as np
 import torch
+from training_runs import load_cli as load_tool  # noqa: F401  (re-export)
 from training_runs import tiny_options
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -37,18 +36,6 @@ def tiny_argv(work_dir: str, iters: int, *options: str,
     opts = [o for o in tiny_options(work_dir, iters, ckpt_interval)
             if not o.startswith('custom_hooks')]
     return [CONFIG, *opts, *([] if validation else NO_VALIDATION), *options]
-
-
-def load_tool(relpath: str):
-    """Import a script of the repository (``tools/train.py``...) by path."""
-    name = 'reltool_' + re.sub(r'\W', '_', relpath)
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, osp.join(REPO, relpath))
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return sys.modules[name]
 
 
 def train_in_process(argv: Sequence[str], hooks: Sequence = (),

@@ -1,5 +1,5 @@
 """Pipeline step that decodes a medical image file (any mode, 16-bit CT)."""
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -38,9 +38,13 @@ class LoadMedicalImage(BaseTransform):
             Defaults to ``'gt'``.
         channels (int): 3 (RGB; gray images are replicated) or 1 (gray; RGB
             images become ITU-R 601 luma). Defaults to 3.
-        window (tuple[float, float] | None): Window ``(lo, hi)`` for signed
-            16-bit data (CT, Hounsfield-like units) mapped to 0..255; None
-            min-max scales it. Defaults to ``(-1000, 400)``.
+        window (tuple[float, float] | str | None): Window ``(lo, hi)`` for
+            signed 16-bit data (CT, Hounsfield-like units) mapped to 0..255;
+            None min-max scales it; ``'percentile'`` windows every image of
+            more than 8 bits per sample by its own 0.5 / 99.5 percentiles
+            (the folder configs). A data set's own window (the data info's
+            ``f'{key}_window'``, from ``MedicalImageDataset(window=...)``)
+            takes precedence. Defaults to ``(-1000, 400)``.
         max_pixels (int): Largest accepted ``width * height``. Defaults to
             :data:`~mmskr.datasets.io.DEFAULT_MAX_PIXELS` (100 megapixels).
         to_float32 (bool): Return float32 instead of uint8 (values still in
@@ -56,7 +60,7 @@ class LoadMedicalImage(BaseTransform):
     def __init__(self,
                  key: str = 'gt',
                  channels: int = 3,
-                 window: Optional[Sequence[float]] = DEFAULT_WINDOW,
+                 window: Union[None, str, Sequence[float]] = DEFAULT_WINDOW,
                  max_pixels: int = DEFAULT_MAX_PIXELS,
                  to_float32: bool = False) -> None:
         if channels not in (1, 3):
@@ -82,10 +86,11 @@ class LoadMedicalImage(BaseTransform):
             raise KeyError(
                 f'LoadMedicalImage(key={self.key!r}) needs results['
                 f'{path_key!r}], found keys {sorted(results)}')
+        window = results.get(f'{self.key}_window')
         img = read_medical_image(
             str(results[path_key]),
             channels=self.channels,
-            window=self.window,
+            window=self.window if window is None else window,
             max_pixels=self.max_pixels)
         if self.to_float32:
             img = img.astype(np.float32)

@@ -1,5 +1,6 @@
 from .channels_last_hook import ChannelsLastHook
 from .class_frequency_hook import ClassFrequencyHook
+from .data_summary_hook import DataSummaryHook
 from .dist_consistency_hook import DistConsistencyHook
 from .renderer_calibration_hook import RendererCalibrationHook
 from .sample_diversity_hook import SampleDiversityHook, sample_diversity
@@ -8,5 +9,5 @@ from .skrgan_sample_hook import SkrGANSampleHook
 __all__ = [
     'SkrGANSampleHook', 'ClassFrequencyHook', 'DistConsistencyHook',
     'SampleDiversityHook', 'sample_diversity', 'RendererCalibrationHook',
-    'ChannelsLastHook'
+    'ChannelsLastHook', 'DataSummaryHook'
 ]

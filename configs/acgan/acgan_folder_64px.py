@@ -1,0 +1,14 @@
+# ACGAN on a folder of your own images (--data-root DIR);
+# CPU-sized: 64x64, narrow networks, 2000 iterations of batch 16.
+_base_ = [
+    '../_base_/models/acgan_cpu.py', '../_base_/datasets/folder.py',
+    '../_base_/settings/cpu_64px.py', '../_base_/default_runtime.py'
+]
+# class sub-folders are the labels; their count is read from the data
+# (mmskr.apis.config_from_data)
+model = dict(num_classes='auto')
+train_dataloader = dict(
+    dataset=dict(classes='auto', pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(
+    dataset=dict(classes='auto', pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader
