@@ -100,21 +100,34 @@ def test_folder_config_trains_on_a_folder(config, folders, tmp_path):
         assert model.num_classes == 2
     else:
         assert 'data: modes L x6 (all single-channel)' in log
+        assert 'from the data: data_channels = 1' in log
+        model = init_model(config, str(tmp_path / 'work' / 'iter_2.pth'))
+        from mmskr.apis import generate_images
+        out = generate_images(model, [0, 1])
+        assert out['fake_img'].shape == (2, 1, 64, 64)
         assert "sub-folders ['scan_a', 'scan_b'] could be classes" in log
 
 
 def test_acgan_folder_config_needs_class_sub_folders(folders):
     cfg = Config.fromfile(osp.join(REPO,
                                    'configs/acgan/acgan_folder_64px.py'))
-    assert auto_keys(cfg) == ['model.num_classes']
+    assert auto_keys(cfg) == ['model.num_classes', 'data_channels']
     cfg.train_dataloader.dataset.data_root = folders['tiff16']  # flat
     with pytest.raises(ValueError, match="image files lie directly"):
         fill_from_data(cfg)
     with pytest.raises(ValueError, match='carries no config'):
         fill_from_checkpoint_meta(cfg, {})
     filled = fill_from_checkpoint_meta(cfg, dict(cfg=Config(dict(
-        model=dict(num_classes=3))).pretty_text))
-    assert filled == {'model.num_classes': 3} and not auto_keys(cfg)
+        model=dict(num_classes=3), data_channels=1)).pretty_text))
+    assert filled == {'model.num_classes': 3, 'data_channels': 1}
+    assert not auto_keys(cfg)
+    # the run's channels reach every image loader, both networks, the metrics
+    assert cfg.model.generator.out_channels == 1
+    assert cfg.model.discriminator.in_channels == 1
+    loads = [t for t in cfg.train_dataloader.dataset.pipeline[0].transforms
+             if t.type == 'LoadMedicalImage']
+    assert loads[0].channels == 1
+    assert cfg.val_evaluator.metrics[-1].image_shape == (1, 64, 64)
 
 
 @pytest.mark.parametrize('config', FOLDER_ALL, ids=osp.basename)
@@ -171,9 +184,11 @@ def test_summary_warns_of_small_mixed_and_uneven_sets(tmp_path):
 
 def test_compare_images_runs_the_protocol_on_a_folder(folders, tmp_path,
                                                       capsys):
+    """The smoke protocol on the grey folder: ACGAN, single-channel, its
+    two sub-folders as classes."""
     compare = load_cli('benchmarks/compare.py')
     out = tmp_path / 'res'
-    rc = compare.main(['--preset', 'smoke', '--images', folders['classes'],
+    rc = compare.main(['--preset', 'smoke', '--images', folders['gray'],
                        '--name', 'lesions', '--only', 'acgan',
                        '--work-dir', str(tmp_path / 'w'), '--results-dir',
                        str(out)])

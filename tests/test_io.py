@@ -155,6 +155,7 @@ def test_pure_helpers():
         minmax_to_uint8(np.array([2.0, 4.0])), [0, 255])
     assert normalize_window([-1000, 400]) == (-1000.0, 400.0)
     assert normalize_window(None) is None
+    assert normalize_window('percentile') == 'percentile'
     for bad in [(400, -1000), (1, 1), (1, ), 'ab']:
         with pytest.raises(ValueError, match='lo < hi'):
             normalize_window(bad)

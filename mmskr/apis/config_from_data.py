@@ -10,6 +10,11 @@ key                           filled with
 ============================  ===========================================
 ``model.num_classes``         the training set's class count
                               (``metainfo['classes']``; 1 when unlabeled)
+``data_channels``             1 when every training image is single-channel
+                              (Pillow modes ``L``, ``I;16``...), else 3;
+                              :func:`set_image_channels` then sets every
+                              ``LoadMedicalImage``, the networks' image
+                              channels and the metrics' image shape
 ============================  ===========================================
 """
 import copy
@@ -17,10 +22,11 @@ from typing import Dict
 
 from mmengine.config import Config
 
-__all__ = ['AUTO', 'auto_keys', 'fill_from_checkpoint_meta',
-           'fill_from_data']
+__all__ = ['AUTO', 'AUTO_KEYS', 'auto_keys', 'fill_from_checkpoint_meta',
+           'fill_from_data', 'set_image_channels']
 
 AUTO = 'auto'
+AUTO_KEYS = ('model.num_classes', 'data_channels')
 
 
 def _root(cfg):
@@ -46,7 +52,76 @@ def _set(cfg: Config, key: str, value) -> None:
 
 def auto_keys(cfg: Config) -> list:
     """The keys of the table above that ``cfg`` leaves ``'auto'``."""
-    return [k for k in ('model.num_classes', ) if _get(cfg, k) == AUTO]
+    return [k for k in AUTO_KEYS if _get(cfg, k) == AUTO]
+
+
+def _pipelines(cfg: Config):
+    for split in ('train', 'val', 'test'):
+        loader = _get(cfg, f'{split}_dataloader')
+        if isinstance(loader, dict) and isinstance(loader.get('dataset'),
+                                                   dict):
+            yield loader['dataset'].get('pipeline') or []
+
+
+def _walk(steps):
+    for step in steps:
+        if isinstance(step, dict):
+            yield step
+            yield from _walk(step.get('transforms') or [])
+
+
+def set_image_channels(cfg: Config, channels: int) -> None:
+    """Make a config's images ``channels``-channel (in place): every
+    ``LoadMedicalImage``, the generator's output and the discriminator's
+    input (SkrGAN: the renderer's; PGGAN: mmskr's ``SketchPGGANGenerator``,
+    mmagic's generator being RGB only), and the metrics' ``image_shape``.
+
+    Raises:
+        ValueError: ``channels`` is not 1 or 3, or the model is not one of
+            SkrGAN, PGGAN, DCGAN, WGAN, ACGAN and WGAN-GP.
+    """
+    if channels not in (1, 3):
+        raise ValueError(f'image channels must be 1 or 3, got {channels!r}')
+    root = _root(cfg)
+    root['data_channels'] = channels
+    for pipeline in _pipelines(cfg):
+        for step in _walk(pipeline):
+            if step.get('type') == 'LoadMedicalImage':
+                step['channels'] = channels
+    model = root['model']
+    if model['type'] == 'SkrGAN':
+        render = model['renderer']
+        render['generator']['out_channels'] = channels
+        render['discriminator']['in_channels'] = (
+            render['generator']['in_channels'] + channels)
+    elif model['generator']['type'] == 'PGGANGenerator' or \
+            model['type'] in ('ProgressiveGrowingGAN', 'FullResolutionPGGAN'):
+        if channels != 3 or model['generator']['type'] != 'PGGANGenerator':
+            model['generator'].update(type='SketchPGGANGenerator',
+                                      out_channels=channels)
+        model['discriminator']['in_channels'] = channels
+    elif 'output_scale' in model['generator']:  # DCGAN, WGAN, ACGAN
+        model['generator']['out_channels'] = channels
+        model['discriminator']['in_channels'] = channels
+    elif model['generator']['type'] == 'ScalableWGANGPGenerator':
+        model['generator']['out_channels'] = channels
+        model['discriminator']['in_channel'] = channels
+    else:
+        raise ValueError(f'do not know the image channels of a '
+                         f'{model["type"]} model')
+    for split in ('val', 'test'):
+        evaluator = root.get(f'{split}_evaluator')
+        for metric in (evaluator or {}).get('metrics') or []:
+            if 'image_shape' in metric:
+                metric['image_shape'] = (channels, ) + tuple(
+                    metric['image_shape'][1:])
+
+
+def _apply(cfg: Config, key: str, value) -> None:
+    if key == 'data_channels':
+        set_image_channels(cfg, value)
+    else:
+        _set(cfg, key, value)
 
 
 def fill_from_data(cfg: Config) -> Dict[str, object]:
@@ -68,14 +143,23 @@ def fill_from_data(cfg: Config) -> Dict[str, object]:
     from mmagic.registry import DATASETS
     from mmengine.registry import init_default_scope
     init_default_scope(cfg.get('default_scope', 'mmagic'))
+    from mmskr.datasets.folder_summary import summarize_images
     dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
-    dataset_cfg['pipeline'] = []
+    # facts only: training itself checks the count against the batch
+    dataset_cfg.update(pipeline=[], min_images=1)
     dataset = DATASETS.build(dataset_cfg)
-    classes = dataset.metainfo.get('classes')
-    values = {'model.num_classes': len(classes) if classes else 1}
+    values = {}
+    if 'model.num_classes' in keys:
+        classes = dataset.metainfo.get('classes')
+        values['model.num_classes'] = len(classes) if classes else 1
+    if 'data_channels' in keys:
+        paths = [dataset.get_data_info(i)[f'{dataset.key}_path']
+                 for i in range(len(dataset))]
+        values['data_channels'] = summarize_images(
+            paths, max_pixels=dataset.max_pixels)['channels']
     for key in keys:
-        _set(cfg, key, values[key])
-    return {k: values[k] for k in keys}
+        _apply(cfg, key, values[key])
+    return values
 
 
 def fill_from_checkpoint_meta(cfg: Config, meta: dict) -> Dict[str, object]:
@@ -105,6 +189,6 @@ def fill_from_checkpoint_meta(cfg: Config, meta: dict) -> Dict[str, object]:
         if value is None or value == AUTO:
             raise ValueError(f'the checkpoint\'s config has no value for '
                              f'{key} either')
-        _set(cfg, key, value)
+        _apply(cfg, key, value)
         filled[key] = value
     return filled

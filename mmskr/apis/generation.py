@@ -238,7 +238,9 @@ def load_real_images(config,
         sketches), in data set order.
     """
     import mmskr  # noqa: F401
-    cfg = load_config(config, data_root)
+    from .config_from_data import fill_from_data
+    cfg = copy.deepcopy(load_config(config, data_root))
+    fill_from_data(cfg)  # a folder config: the channels its run used
     from mmagic.registry import DATASETS
     dataset = DATASETS.build(cfg[f'{split}_dataloader'].dataset)
     n = len(dataset) if max_images is None else min(max_images, len(dataset))

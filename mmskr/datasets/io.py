@@ -336,8 +336,8 @@ def normalize_window(window: Union[None, str, Sequence[float]]
     if window is None or window == 'percentile':
         return window
     if isinstance(window, str):
-        raise ValueError("window must be (lo, hi), 'percentile' or None, "
-                         f'got {window!r}')
+        raise ValueError("window must be (lo, hi) with lo < hi, "
+                         f"'percentile' or None, got {window!r}")
     try:
         lo, hi = (float(v) for v in window)
     except (TypeError, ValueError):

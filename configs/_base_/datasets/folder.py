@@ -8,11 +8,15 @@
 # for a fixed window (CT in HU) pass
 #   --cfg-options train_dataloader.dataset.window="[-1000,400]"
 # (and the same for val_/test_dataloader). The training log starts with
-# what was found (DataSummaryHook). The data set only (loaders in
-# medical_images.py).
+# what was found (DataSummaryHook). The data set (loaders in
+# medical_images.py) and its channels.
 _base_ = ['./medical_images.py']
 
 images = dict(data_prefix=dict(gt=''), window='percentile')
 train_dataloader = dict(dataset=images)
 val_dataloader = dict(dataset=images)
 test_dataloader = val_dataloader
+# 1 when every image is single-channel (grey networks, metrics and
+# samples), else 3 (grey images replicated); filled in from the data
+# (mmskr.apis.config_from_data; the log says which)
+data_channels = 'auto'

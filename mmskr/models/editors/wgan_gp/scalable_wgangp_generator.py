@@ -80,6 +80,8 @@ class ScalableWGANGPGenerator(WGANGPGenerator):
         upsample_cfg (dict, optional): Upsampling layer config. Defaults to
             nearest x2 (upstream ignores this argument; here it is used).
         init_cfg (dict, optional): Initialisation config. Defaults to None.
+        out_channels (int): Image channels (1 for grey sets; upstream: 3).
+            Defaults to 3.
     """
 
     def __init__(self,
@@ -88,7 +90,8 @@ class ScalableWGANGPGenerator(WGANGPGenerator):
                  channels_per_scale: Optional[Dict[str, int]] = None,
                  conv_module_cfg: Optional[dict] = None,
                  upsample_cfg: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None):
+                 init_cfg: Optional[dict] = None,
+                 out_channels: int = 3):
         # WGANGPGenerator.__init__ is skipped: it builds fixed widths.
         BaseModule.__init__(self, init_cfg=init_cfg)
         self.noise_size = noise_size
@@ -112,5 +115,5 @@ class ScalableWGANGPGenerator(WGANGPGenerator):
         self.to_rgb = ConvModule(
             ch[str(out_scale)],
             kernel_size=1,
-            out_channels=3,
+            out_channels=out_channels,
             act_cfg=dict(type='Tanh'))
