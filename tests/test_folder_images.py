@@ -209,3 +209,17 @@ def test_compare_images_runs_the_protocol_on_a_folder(folders, tmp_path,
                       'pass the folder of your images']):
         assert compare.main(['--preset', 'smoke'] + bad) == 2
         assert msg in capsys.readouterr().err
+
+
+def test_skrgan_folder_config_trains_grey_on_16_bit_tiffs(folders, tmp_path):
+    """16-bit TIFFs: windowed by their percentiles, single-channel SkrGAN
+    (grey renderer), the log says so."""
+    config = osp.join(REPO, 'configs/skrgan/skrgan_folder_64px.py')
+    log = _train(config, folders['tiff16'], str(tmp_path / 'work'))
+    assert '6 with more than 8 bits per sample' in log
+    assert 'from the data: data_channels = 1' in log
+    model = init_model(config, str(tmp_path / 'work' / 'iter_2.pth'))
+    from mmskr.apis import generate_images
+    out = generate_images(model, [3])
+    assert out['fake_img'].shape == (1, 1, 64, 64)
+    assert out['fake_sketch'].shape == (1, 1, 64, 64)
