@@ -3,7 +3,6 @@ from the data, the percentile window and ``compare.py --images``."""
 import glob
 import os
 import os.path as osp
-import sys
 
 import cv2
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 from mmengine.config import Config
 
 from mmskr.apis import (auto_keys, fill_from_checkpoint_meta, fill_from_data,
-                        init_model)
+                        generate_images, init_model)
 from mmskr.datasets.folder_summary import summarize_images, summary_lines
 from training_runs import load_cli
 
@@ -67,9 +66,11 @@ def folders(tmp_path_factory):
     return {k: str(root / k) for k in ('gray', 'tiff16', 'classes')}
 
 
-def _train(config, data_root, work, iters=2):
-    sys.path.insert(0, osp.join(REPO, 'tools'))
-    import train
+def _train(config, data_root, work, monkeypatch, iters=2):
+    """tools/train.py in-process; its --data-root sets MMSKR_DATA_ROOT for
+    the process, which monkeypatch puts back after the test."""
+    monkeypatch.setenv('MMSKR_DATA_ROOT', data_root)
+    train = load_cli('tools/train.py')
     train.main([
         config, '--data-root', data_root, '--work-dir', work,
         '--cfg-options', f'train_cfg.max_iters={iters}',
@@ -83,28 +84,35 @@ def _train(config, data_root, work, iters=2):
 
 
 @pytest.mark.parametrize('config', FOLDER_64, ids=osp.basename)
-def test_folder_config_trains_on_a_folder(config, folders, tmp_path):
+def test_folder_config_trains_on_a_folder(config, folders, tmp_path,
+                                          monkeypatch):
     """Two iterations of each 64 px folder config on a folder given as the
-    data root; the log starts with what was found. ACGAN takes its labels
-    (and its class count) from the class sub-folders."""
-    acgan = 'acgan' in config
-    data = folders['classes' if acgan else 'gray']
-    log = _train(config, data, str(tmp_path / 'work'))
+    data root (grey PNGs in nested sub-folders; SkrGAN: 16-bit TIFFs;
+    ACGAN: RGB class sub-folders); the log starts with what was found.
+    Grey sets train single-channel networks; ACGAN takes its labels (and
+    its class count) from the class sub-folders."""
+    acgan, skrgan = 'acgan' in config, 'skrgan' in config
+    data = folders['classes' if acgan else 'tiff16' if skrgan else 'gray']
+    log = _train(config, data, str(tmp_path / 'work'), monkeypatch)
     assert osp.isfile(tmp_path / 'work' / 'iter_2.pth')
     assert f'data: 6 images in {data}' in log
+    model = init_model(config, str(tmp_path / 'work' / 'iter_2.pth'))
+    out = generate_images(model, [0, 1])
     if acgan:
         assert 'from the data: model.num_classes = 2' in log
         assert 'data: classes benign (3), malignant (3)' in log
         # sampling reads the class count from the run's own config
-        model = init_model(config, str(tmp_path / 'work' / 'iter_2.pth'))
         assert model.num_classes == 2
+        assert out['fake_img'].shape == (2, 3, 64, 64)  # RGB set
+        return
+    # grey sets train single-channel networks
+    assert 'from the data: data_channels = 1' in log
+    assert out['fake_img'].shape == (2, 1, 64, 64)
+    if skrgan:  # 16-bit TIFFs, windowed by their percentiles
+        assert '6 with more than 8 bits per sample' in log
+        assert out['fake_sketch'].shape == (2, 1, 64, 64)
     else:
         assert 'data: modes L x6 (all single-channel)' in log
-        assert 'from the data: data_channels = 1' in log
-        model = init_model(config, str(tmp_path / 'work' / 'iter_2.pth'))
-        from mmskr.apis import generate_images
-        out = generate_images(model, [0, 1])
-        assert out['fake_img'].shape == (2, 1, 64, 64)
         assert "sub-folders ['scan_a', 'scan_b'] could be classes" in log
 
 
@@ -210,16 +218,3 @@ def test_compare_images_runs_the_protocol_on_a_folder(folders, tmp_path,
         assert compare.main(['--preset', 'smoke'] + bad) == 2
         assert msg in capsys.readouterr().err
 
-
-def test_skrgan_folder_config_trains_grey_on_16_bit_tiffs(folders, tmp_path):
-    """16-bit TIFFs: windowed by their percentiles, single-channel SkrGAN
-    (grey renderer), the log says so."""
-    config = osp.join(REPO, 'configs/skrgan/skrgan_folder_64px.py')
-    log = _train(config, folders['tiff16'], str(tmp_path / 'work'))
-    assert '6 with more than 8 bits per sample' in log
-    assert 'from the data: data_channels = 1' in log
-    model = init_model(config, str(tmp_path / 'work' / 'iter_2.pth'))
-    from mmskr.apis import generate_images
-    out = generate_images(model, [3])
-    assert out['fake_img'].shape == (1, 1, 64, 64)
-    assert out['fake_sketch'].shape == (1, 1, 64, 64)
