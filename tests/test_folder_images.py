@@ -17,6 +17,11 @@ from training_runs import load_cli
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FOLDER_64 = sorted(glob.glob(osp.join(REPO, 'configs/*/*_folder_64px.py')))
 FOLDER_ALL = sorted(glob.glob(osp.join(REPO, 'configs/*/*_folder_*px.py')))
+FOLDER_MID = [c for c in FOLDER_ALL if c.endswith(('_128px.py', '_256px.py'))]
+
+
+def _size(config):
+    return int(config.rsplit('_', 1)[1][:-len('px.py')])
 
 
 def _blobs(rng, size):
@@ -141,7 +146,7 @@ def test_acgan_folder_config_needs_class_sub_folders(folders):
 @pytest.mark.parametrize('config', FOLDER_ALL, ids=osp.basename)
 def test_folder_configs_read_the_data_root_itself(config):
     cfg = Config.fromfile(config)
-    size = 64 if config.endswith('_64px.py') else 512
+    size = _size(config)
     for split in ('train', 'val'):
         ds = cfg[f'{split}_dataloader'].dataset
         assert ds.type == 'MedicalImageDataset'
@@ -150,6 +155,26 @@ def test_folder_configs_read_the_data_root_itself(config):
     resize = [t for t in cfg.train_dataloader.dataset.pipeline[0].transforms
               if t.type == 'Resize']
     assert resize[0].scale == (size, size)
+
+
+@pytest.mark.parametrize('config', FOLDER_MID, ids=osp.basename)
+def test_mid_size_folder_configs_generate_at_their_size(config, folders):
+    """The 128 / 256 px folder configs: the paper's models at that size
+    (progressive models on PGGAN's schedule up to it, a U-Net down to 1x1)
+    generate S x S images, their channels and classes read from the
+    folder."""
+    size = _size(config)
+    cfg = Config.fromfile(config)
+    progressive = cfg.model.get('sketch_gan', cfg.model)
+    if 'nkimgs_per_scale' in progressive:
+        assert max(map(int, progressive.nkimgs_per_scale)) == size
+    model = init_model(
+        config, cfg_options={
+            'train_dataloader.dataset.data_root': folders['classes']})
+    out = generate_images(model, [0])
+    assert out['fake_img'].shape == (1, 3, size, size)
+    if 'skrgan' in config:
+        assert out['fake_sketch'].shape == (1, 1, size, size)
 
 
 def test_sixteen_bit_images_use_the_percentile_window(folders):

@@ -1,0 +1,13 @@
+# PGGAN on a folder of your own images (--data-root DIR);
+# the paper's models at 256x256x3, batch 16 (settings/paper_256px.py).
+_base_ = [
+    '../_base_/models/pggan.py', '../_base_/datasets/folder.py',
+    '../_base_/settings/paper_256px.py', '../_base_/default_runtime.py'
+]
+model = dict(
+    generator=dict(out_scale=256),
+    discriminator=dict(in_scale=256),
+    nkimgs_per_scale={{_base_.progressive_nkimgs}})
+train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader

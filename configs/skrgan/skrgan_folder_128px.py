@@ -1,0 +1,16 @@
+# SkrGAN on a folder of your own images (--data-root DIR);
+# the paper's models at 128x128x3, batch 16 (settings/paper_128px.py).
+_base_ = [
+    '../_base_/models/skrgan.py', '../_base_/datasets/folder.py',
+    '../_base_/settings/paper_128px.py', '../_base_/default_runtime.py'
+]
+model = dict(
+    sketch_gan=dict(
+        generator=dict(out_scale=128),
+        discriminator=dict(in_scale=128),
+        nkimgs_per_scale={{_base_.progressive_nkimgs}}),
+    renderer=dict(generator=dict(num_down=7)))  # 128 -> 1
+train_dataloader = dict(
+    dataset=dict(pipeline={{_base_.sketch_train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader
