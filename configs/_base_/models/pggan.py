@@ -13,9 +13,12 @@
 # entry). An EMA of the generator is what is sampled, as for G_S.
 # Distributed runs leave the layers of other scales without gradients:
 # default_runtime.py sets find_unused_parameters for every method.
-# FullResolutionPGGAN is mmagic's class with samples nearest-upsampled to
-# 512 px before the last stage, so validation (SWD asserts the image
-# shape) works at every stage.
+# FullResolutionPGGAN is mmagic's class trained by SkrGAN's sketch-module
+# step (ScheduledPGGAN: a resumable schedule; reals area-shrunk to the
+# current scale and faded in with the generator, as in Karras et al.;
+# upstream point-samples them bilinearly and does not fade them in), with
+# samples nearest-upsampled to 512 px before the last stage, so validation
+# (SWD asserts the image shape) works at every stage.
 model = dict(
     type='FullResolutionPGGAN',
     data_preprocessor=dict(type='DataPreprocessor'),
@@ -33,6 +36,8 @@ model = dict(
         '512': 12000
     },
     transition_kimgs=600,
+    interp_real=dict(mode='area'),
+    real_fade_in=True,
     # sampling uses the EMA generator, as SkrGAN's G_S (half-life about
     # PGGAN's 10 kimg at batch 16)
     ema_config=dict(interval=1, momentum=0.001))

@@ -36,6 +36,11 @@ model = dict(
             '512': 12000
         },
         transition_kimgs=600,
+        # reals area-shrunk to the current scale (a 1 px stroke stays a
+        # faint line; upstream's bilinear point-samples it away) and faded
+        # in with the generator (ScheduledPGGAN)
+        interp_real=dict(mode='area'),
+        real_fade_in=True,
         # sampling uses an EMA of G_S (mmagic's default when a model has
         # one), half-life about PGGAN's 10 kimg at batch 16
         ema_config=dict(interval=1, momentum=0.001)),

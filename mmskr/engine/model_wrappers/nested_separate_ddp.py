@@ -5,7 +5,7 @@ use) wraps each *direct* child of the model in its own DDP. That fits a
 plain GAN (children ``generator``, ``discriminator``) but not SkrGAN, whose
 children are two whole models (``sketch_gan``: mmagic's PGGAN;
 ``renderer``: mmagic's Pix2Pix) that SkrGAN trains by calling their
-methods (``train_on_sketches``, ``train_on_pairs``); a DDP-wrapped child
+methods (``train_on_reals``, ``train_on_pairs``); a DDP-wrapped child
 hides those methods. And DDP around a ``ModuleDict`` (Pix2Pix's
 ``generators``) never runs its ``forward``: mmagic unwraps it and calls the
 entries, so DDP would not all-reduce their gradients.

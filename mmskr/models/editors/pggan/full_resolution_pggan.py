@@ -1,27 +1,23 @@
-"""mmagic's PGGAN whose samples always have the final resolution."""
+"""mmagic's PGGAN, trained as SkrGAN's sketch module, whose samples always
+have the final resolution."""
 from typing import List, Optional
 
 import torch.nn.functional as F
-from mmagic.models.editors.pggan import ProgressiveGrowingGAN
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
 
-from ...utils import scheduled_stage
+from .scheduled_pggan import ScheduledPGGAN
 
 
 @MODELS.register_module()
-class FullResolutionPGGAN(ProgressiveGrowingGAN):
+class FullResolutionPGGAN(ScheduledPGGAN):
     """``ProgressiveGrowingGAN`` (mmagic) with full-size samples.
 
-    Training is mmagic's except where the fade-in starts: upstream keeps
-    the start of the current stage in ``_actual_nkimgs``, a Python list that
-    no checkpoint holds, so after ``--resume`` in the middle of a fade-in it
-    starts the fade-in again from the resumed image count (the resumed run
-    differs from an uninterrupted one). Here a stage starts at its
-    scheduled boundary (``cum_nkimgs``), the same rule as SkrGAN's sketch
-    module; an uninterrupted run differs from upstream's by less than one
-    batch of fade-in. Upstream samples at the scale of the
-    current stage (4x4 at the start), so mmagic's ``SWD`` metric, which
+    Trained by :class:`ScheduledPGGAN`'s step, the one of SkrGAN's sketch
+    module: a resumable schedule, anti-aliased reals faded in with the
+    generator (upstream restarts a fade-in after ``--resume``, point-samples
+    the reals and does not fade them in). Upstream samples at the scale of
+    the current stage (4x4 at the start), so mmagic's ``SWD`` metric, which
     asserts a fixed ``image_shape``, fails on any validation before the
     last stage (mmagic's own PGGAN configs switch validation off). Here the
     sampled images (``fake_img``, also under ``orig``/``ema``) are
@@ -30,20 +26,11 @@ class FullResolutionPGGAN(ProgressiveGrowingGAN):
     and a benchmark compares images of one size with the other methods.
 
     Args:
-        *args, **kwargs: As for ``ProgressiveGrowingGAN`` (``generator``,
+        *args, **kwargs: As for :class:`ScheduledPGGAN` (``generator``,
             ``discriminator``, ``data_preprocessor``, ``nkimgs_per_scale``,
-            ``noise_size``, ``interp_real``, ``transition_kimgs``,
-            ``prev_stage``, ``ema_config``).
+            ``transition_kimgs``, ``interp_real``, ``real_fade_in``,
+            ``noise_size``, ``ema_config``).
     """
-
-    def train_step(self, data: dict, optim_wrapper):
-        """mmagic's step, the current stage's start set from the schedule."""
-        stage, start = scheduled_stage(self.cum_nkimgs,
-                                       self.shown_nkimg.item())
-        if stage != self.prev_stage:
-            self.prev_stage = stage
-            self._actual_nkimgs.append(start)
-        return super().train_step(data, optim_wrapper)
 
     def forward(self,
                 inputs,

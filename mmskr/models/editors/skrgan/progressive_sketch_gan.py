@@ -1,39 +1,29 @@
 """Sketch guidance module of SkrGAN: a progressive GAN trained on sketches."""
 from typing import Dict, List, Optional
 
-import torch
-from mmagic.models.editors.pggan import ProgressiveGrowingGAN
-from mmagic.models.utils import get_valid_num_batches, set_requires_grad
+from mmagic.models.utils import get_valid_num_batches
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
-from mmengine import MessageHub
-from mmengine.dist import get_world_size
-from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
-from ...utils import check_finite, scheduled_stage
+from ..pggan import ScheduledPGGAN
 
 
 @MODELS.register_module()
-class ProgressiveSketchGAN(ProgressiveGrowingGAN):
+class ProgressiveSketchGAN(ScheduledPGGAN):
     """Sketch guidance module G_S / D_S of SkrGAN (paper, Sec. 2.2).
 
     mmagic's ``ProgressiveGrowingGAN`` (WGAN-GP loss, progressive growing
-    with fade-in of the new to-RGB layer) trained on sketch drafts, with:
+    with fade-in of the new to-RGB layer) trained on sketch drafts by the
+    PGGAN baseline's step (:class:`~mmskr.models.ScheduledPGGAN`: a
+    resumable schedule, anti-aliased reals faded in with the generator, a
+    check that stops training on a NaN/Inf loss), with:
 
     * sketches read from ``data_samples.<sketch_key>`` (the ``SketchDraft``
       output, or ``gt_img`` for a folder of precomputed sketches);
     * a generator with sketch channels and the latent code of Eq. (1)
-      (:class:`SketchPGGANGenerator`);
-    * a resumable schedule: the stage and the fade-in weight are pure
-      functions of the images shown (``shown_nkimg``, a saved buffer).
-      Upstream keeps the stage start in a Python list that is not saved, so
-      after ``--resume`` the fade-in restarts (or fails) unless
-      ``prev_stage`` is set by hand. Here stage ``k`` starts at
-      ``cum_nkimgs[k-1]`` and ``transition_weight = clip((shown - start) /
-      transition_kimgs, 0, 1)``, identical with or without a restart.
-    * a check that stops training on a NaN/Inf loss.
+      (:class:`SketchPGGANGenerator`).
 
     Optimizer wrappers are mmagic's per-scale ones
     (``PGGANOptimWrapperConstructor``: ``generator_{scale}``,
@@ -49,7 +39,8 @@ class ProgressiveSketchGAN(ProgressiveGrowingGAN):
         sketch_key (str): Data-sample field holding the real sketches.
             Defaults to ``'gt_sketch'``.
         transition_kimgs (float): Fade-in length in thousands of images.
-        **kwargs: ``noise_size``, ``interp_real``, ``ema_config``.
+        **kwargs: ``interp_real``, ``real_fade_in`` (:class:`ScheduledPGGAN`),
+            ``noise_size``, ``ema_config``.
     """
 
     def __init__(self,
@@ -75,32 +66,6 @@ class ProgressiveSketchGAN(ProgressiveGrowingGAN):
         self._curr_scale_int.fill_(self.scales[0][0])
 
     # ------------------------------------------------------------------
-    # schedule
-    # ------------------------------------------------------------------
-    def schedule(self, shown_nkimg: float) -> tuple:
-        """Stage, scale and fade-in weight after ``shown_nkimg`` kimg.
-
-        Args:
-            shown_nkimg (float): Thousands of real images shown so far.
-
-        Returns:
-            tuple: ``(stage, scale, transition_weight)``.
-        """
-        stage, start = scheduled_stage(self.cum_nkimgs, shown_nkimg)
-        if stage == 0:
-            weight = 1.
-        else:
-            weight = (shown_nkimg - start) / self.transition_kimgs \
-                if self.transition_kimgs > 0 else 1.
-            weight = float(min(max(weight, 0.), 1.))
-        return stage, self.scales[stage][0], weight
-
-    @property
-    def current_scale(self) -> int:
-        """Scale the generator samples at now (saved in the checkpoint)."""
-        return int(self._curr_scale_int.item())
-
-    # ------------------------------------------------------------------
     # training
     # ------------------------------------------------------------------
     def train_step(self, data: dict,
@@ -114,85 +79,8 @@ class ProgressiveSketchGAN(ProgressiveGrowingGAN):
                 "`SketchDraft` transform to the pipeline (and 'gt_sketch' to "
                 "the preprocessor's data_keys) or set sketch_key='gt_img' "
                 'for a folder of precomputed sketches')
-        return self.train_on_sketches(samples.get(self.sketch_key),
-                                      optim_wrapper)
-
-    def train_on_sketches(self, real_sketches: Tensor,
-                          optim_wrapper: OptimWrapperDict) -> Dict[str, float]:
-        """Eq. (1): one D_S update and one G_S update.
-
-        Args:
-            real_sketches (Tensor): Preprocessed sketches (N, C, H, W) in
-                [-1, 1], at the full sketch resolution or above the current
-                scale (they are resized down to it).
-            optim_wrapper (OptimWrapperDict): With ``generator_{scale}`` and
-                ``discriminator_{scale}``.
-
-        Returns:
-            dict[str, float]: Losses, ``shown_nkimg``, ``curr_scale`` and
-            ``transition_weight``.
-        """
-        curr_iter = MessageHub.get_current_instance().get_info('iter', 0)
-        shown = self.shown_nkimg.item()
-        self.curr_stage, scale, weight = self.schedule(shown)
-        self.curr_scale = self.scales[self.curr_stage]
-        self._curr_scale_int.fill_(scale)
-        self._curr_transition_weight.fill_(weight)
-
-        if tuple(real_sketches.shape[2:]) != self.curr_scale:
-            if real_sketches.shape[2] < scale or real_sketches.shape[3] < scale:
-                raise RuntimeError(
-                    f'real sketches of size {tuple(real_sketches.shape[2:])} '
-                    f'are smaller than the current scale {scale}')
-            real_sketches = self.interp_real_to(
-                real_sketches, size=self.curr_scale)
-
-        disc_wrapper = optim_wrapper[f'discriminator_{scale}']
-        gen_wrapper = optim_wrapper[f'generator_{scale}']
-        samples = [DataSample()] * real_sketches.shape[0]
-
-        with disc_wrapper.optim_context(self.discriminator):
-            log_vars = self.train_discriminator(real_sketches, samples,
-                                                disc_wrapper)
-        accu = disc_wrapper._accumulative_counts
-        if (curr_iter + 1) % (self.discriminator_steps * accu) == 0:
-            set_requires_grad(self.discriminator, False)
-            gen_accu = gen_wrapper._accumulative_counts
-            gen_wrapper.initialize_count_status(
-                self.generator, 0, self.generator_steps * gen_accu)
-            gen_logs = []
-            for _ in range(self.generator_steps * gen_accu):
-                with gen_wrapper.optim_context(self.generator):
-                    gen_logs.append(
-                        self.train_generator(real_sketches, samples,
-                                             gen_wrapper))
-            gen_log = self.gather_log_vars(gen_logs)
-            gen_log.pop('loss', None)
-            set_requires_grad(self.discriminator, True)
-            self._update_ema(curr_iter, accu)
-            log_vars.update(gen_log)
-
-        log_vars.pop('loss', None)  # the D_S total; its terms are logged
-        self.shown_nkimg += real_sketches.shape[0] * get_world_size() / 1000.
-        check_finite(log_vars, type(self).__name__, curr_iter)
-        log_vars.update(
-            shown_nkimg=self.shown_nkimg.item(),
-            curr_scale=float(scale),
-            transition_weight=weight)
-        return log_vars
-
-    def _update_ema(self, curr_iter: int, disc_accu: int) -> None:
-        if not self.with_ema_gen:
-            return
-        gen = self.generator.module if is_model_wrapper(
-            self.generator) else self.generator
-        start = self.ema_start * self.discriminator_steps * disc_accu
-        if curr_iter + 1 >= start:
-            self.generator_ema.update_parameters(gen)
-            if not self.generator_ema.update_buffers:
-                self.generator_ema.sync_buffers(gen)
-        else:
-            self.generator_ema.sync_parameters(gen)
+        return self.train_on_reals(samples.get(self.sketch_key),
+                                   optim_wrapper)
 
     # ------------------------------------------------------------------
     # sampling

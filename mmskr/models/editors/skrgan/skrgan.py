@@ -124,7 +124,7 @@ class SkrGAN(BaseModel):
                 "the pipeline's Resize scale match the last key of "
                 'nkimgs_per_scale')
         log_vars = {}
-        sketch_logs = self.sketch_gan.train_on_sketches(
+        sketch_logs = self.sketch_gan.train_on_reals(
             sketches, sub_wrappers(optim_wrapper, SKETCH_PREFIX))
         for k, v in sketch_logs.items():
             name = k if k in ('shown_nkimg', 'curr_scale',
