@@ -22,6 +22,7 @@ images (one table row ``NAME``, the folder configs
 ``configs/*/*_folder_{64,512}px.py``; no paper values).
 """
 import argparse
+import dataclasses
 import os
 import os.path as osp
 import sys
@@ -31,6 +32,7 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 import mmskr  # noqa: E402,F401  (upstream workarounds before mmagic)
+from mmengine.config import DictAction  # noqa: E402
 from experiments.table1 import harness  # noqa: E402
 from experiments.table1.presets import (  # noqa: E402
     PRESETS, check_folder_name, parse_methods, parse_seeds)
@@ -90,6 +92,16 @@ def parse_args(argv=None):
     p.add_argument('--seeds', type=int, nargs='+',
                    help="training seeds (default: the preset's)")
     p.add_argument('--device', default='cpu', help='device for sampling')
+    p.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        metavar='KEY=VALUE',
+        help='config values for every cell, in training, evaluation and the '
+        'real images alike, recorded in each row: e.g. data_channels=1, '
+        'diff_augment=color,translation,cutout, or a fixed window '
+        'train_dataloader.dataset.window=[-1000,400] '
+        'val_dataloader.dataset.window=[-1000,400]')
     return p.parse_args(argv)
 
 
@@ -98,6 +110,8 @@ def main(argv=None) -> int:
     preset = PRESETS[args.preset]
     if args.num_fake is not None:
         preset = harness.with_num_fake(preset, args.num_fake)
+    if args.cfg_options:
+        preset = dataclasses.replace(preset, overrides=dict(args.cfg_options))
     try:
         if args.images is not None or args.name is not None:
             if args.images is None or args.name is None:

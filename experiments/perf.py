@@ -247,11 +247,12 @@ def stock_pggan_cfg(sketch_gan: ConfigDict) -> ConfigDict:
     """mmagic's PGGAN with the widths and schedule of SkrGAN's G_S/D_S.
 
     mmagic's ``PGGANGenerator`` has a fixed 3-channel output, so the stock
-    model works on the sketch repeated to 3 channels.
+    model works on the sketch repeated to 3 channels; its reals are
+    upstream's (bilinear, no fade-in).
     """
     cfg = deepcopy(sketch_gan)
     cfg.type = 'ProgressiveGrowingGAN'
-    for key in ('sketch_key', ):
+    for key in ('sketch_key', 'interp_real', 'real_fade_in'):
         cfg.pop(key, None)
     cfg.generator.type = 'PGGANGenerator'
     for key in ('out_channels', 'latent_code', 'out_act'):

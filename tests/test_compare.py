@@ -101,3 +101,33 @@ def test_sample_grid_keeps_tiles_of_cells_not_on_this_machine(tmp_path):
     assert (kept[:top] != 7).any()  # header drawn anew
     other = harness.sample_grid(work, preset, previous[:-1])  # wrong layout
     assert (other[sky:sky + side, skx:skx + side] == 230).all()
+
+
+def test_cfg_options_reach_training_evaluation_and_the_protocol():
+    """``compare.py --cfg-options`` become the preset's ``overrides``: in
+    the training command (lists without quotes, as mmengine's DictAction
+    reads them back), in the protocol (so older evaluations are not
+    reused) and nowhere when absent."""
+    import argparse
+    from mmengine.config import DictAction
+    from experiments.table1.cells import cli_value
+    from experiments.table1.metrics import protocol_dict
+    from experiments.table1.presets import PRESETS
+    compare = load_cli('benchmarks/compare.py')
+    args = compare.parse_args([
+        '--cfg-options', 'data_channels=1',
+        'diff_augment=color,translation',
+        'val_dataloader.dataset.window=[-1000,400]'])
+    assert args.cfg_options == {
+        'data_channels': 1, 'diff_augment': ['color', 'translation'],
+        'val_dataloader.dataset.window': [-1000, 400]}
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--o', nargs='+', action=DictAction)
+    again = parser.parse_args(
+        ['--o'] + [f'{k}={cli_value(v)}' for k, v in args.cfg_options.items()])
+    assert again.o == args.cfg_options
+    import dataclasses
+    preset = PRESETS['smoke']
+    assert 'overrides' not in protocol_dict(preset)
+    changed = dataclasses.replace(preset, overrides=args.cfg_options)
+    assert protocol_dict(changed)['overrides'] == args.cfg_options

@@ -48,7 +48,7 @@ def one_thread():
 @pytest.fixture(scope='module')
 def folders(tmp_path_factory):
     """Three user folders: grey PNGs in nested sub-folders, 16-bit TIFFs,
-    and RGB PNGs in two class sub-folders."""
+    and colour PNGs in two class sub-folders."""
     root = tmp_path_factory.mktemp('own')
     rng = np.random.default_rng(0)
     gray = root / 'gray'
@@ -66,8 +66,9 @@ def folders(tmp_path_factory):
     for name in ('benign', 'malignant'):
         os.makedirs(classes / name)
         for i in range(3):
+            blobs = _blobs(rng, 40)  # tinted: a colour set
             cv2.imwrite(str(classes / name / f'{i}.png'),
-                        cv2.merge([_blobs(rng, 40)] * 3))
+                        cv2.merge([blobs, blobs // 2, blobs]))
     return {k: str(root / k) for k in ('gray', 'tiff16', 'classes')}
 
 
@@ -203,7 +204,7 @@ def test_summary_warns_of_small_mixed_and_uneven_sets(tmp_path):
     paths = []
     for i, (size, color) in enumerate([(40, False), (40, True), (200, True)]):
         img = _blobs(rng, size)
-        img = cv2.merge([img] * 3) if color else img
+        img = cv2.merge([img, img // 2, img]) if color else img  # tinted
         paths.append(str(tmp_path / f'{i}.png'))
         cv2.imwrite(paths[-1], img)
     s = summarize_images(paths, batch_size=16)
@@ -213,6 +214,26 @@ def test_summary_warns_of_small_mixed_and_uneven_sets(tmp_path):
     assert 'only 3 images for a batch of 16' in text
     assert 'mixed modes' in text and '1 single-channel and 2 colour' in text
     assert 'sizes range from 40x40 to 200x200' in text
+
+
+def test_grey_images_stored_as_colour_count_as_grey(tmp_path):
+    """Scans saved as RGB (or palette) files whose channels agree train
+    single-channel; one tinted file makes the set colour."""
+    rng = np.random.default_rng(2)
+    paths = []
+    for i in range(3):
+        img = _blobs(rng, 32)
+        paths.append(str(tmp_path / f'{i}.png'))
+        cv2.imwrite(paths[-1], cv2.merge([img] * 3) if i else img)
+    s = summarize_images(paths)
+    assert s['channels'] == 1 and s['grey_as_colour'] == 2
+    assert not s['warnings']
+    assert '(all grey; 2 colour files hold grey images)' in summary_lines(s)[1]
+    img = _blobs(rng, 32)
+    cv2.imwrite(paths[-1], cv2.merge([img, img, cv2.add(img, 9)]))
+    s = summarize_images(paths)
+    assert s['channels'] == 3 and s['grey_as_colour'] == 0
+    assert 'mixed modes' in s['warnings'][0]
 
 
 def test_compare_images_runs_the_protocol_on_a_folder(folders, tmp_path,

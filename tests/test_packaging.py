@@ -73,7 +73,8 @@ def test_installed_package_registers_every_name(tmp_path):
     assert got['registered'] == want['registered']
     models = got['registered']['MODELS']
     for name in ('SkrGAN', 'ProgressiveSketchGAN', 'SketchRenderer',
-                 'VesselUNet', 'VesselSegmentor', 'ACGAN', 'WGAN'):
+                 'VesselUNet', 'VesselSegmentor', 'ACGAN', 'WGAN',
+                 'DiffAugmentDiscriminator'):
         assert name in models, (name, models)
     assert 'VesselPairDataset' in got['registered']['DATASETS']
     for name in ('PackVesselInputs', 'RandomIntensity', 'RandomPairedCrop',

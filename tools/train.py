@@ -19,7 +19,7 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from mmskr.apis import fill_from_data
+from mmskr.apis import apply_diff_augment, fill_from_data
 from mmskr.engine.runner_utils import (amp_optim_wrapper_cfg,
                                        find_resumable_checkpoint)
 from mmskr.utils.config_check import validate_config
@@ -129,6 +129,7 @@ def main(argv=None):
     # a folder config's 'auto' values, from the data (the dumped config
     # and the checkpoints keep them)
     filled = fill_from_data(cfg)
+    apply_diff_augment(cfg)  # every discriminator, when the switch is on
     validate_config(cfg)  # fail fast: nothing is built or trained yet
     runner = Runner.from_cfg(cfg)
     for key, value in filled.items():

@@ -24,7 +24,7 @@ from mmskr.apis import generate_images, init_model
 from mmskr.engine.runner_utils import is_complete_checkpoint
 from .presets import Preset, config_path
 
-__all__ = ['cell_dir', 'evaluate_cell', 'train_cell']
+__all__ = ['cell_dir', 'cli_value', 'evaluate_cell', 'train_cell']
 
 ITER_RE = re.compile(r'Iter\(train\)\s*\[\s*(\d+)/(\d+)\]')
 
@@ -85,7 +85,7 @@ def train_cell(repo: str,
     if is_complete_checkpoint(final):
         return dict(result, train_wall_s=timing['train_wall_s'], reused=True)
     os.makedirs(work, exist_ok=True)
-    options = dict(preset.cfg_options)
+    options = dict(preset.cfg_options, **preset.overrides)
     options['train_cfg.max_iters'] = iters
     options['randomness.seed'] = seed
     cmd = [
@@ -93,7 +93,7 @@ def train_cell(repo: str,
         osp.join(repo, 'tools', 'train.py'), cfg_file, '--work-dir', work,
         '--resume', '--data-root', data_root
     ] + list(preset.train_args) + ['--cfg-options'] + [
-        f'{k}={v}' for k, v in options.items()]
+        f'{k}={cli_value(v)}' for k, v in options.items()]
     log_path = osp.join(work, 'train.log')
     start = time.time()
     with open(log_path, 'a') as log:
@@ -139,6 +139,14 @@ def _train_progress(log_path: str, start: float) -> str:
     return f'iter {done}/{total}, {elapsed:.1f} min elapsed'
 
 
+def cli_value(value) -> str:
+    """``value`` as mmengine's ``DictAction`` reads it back: lists and
+    tuples as ``[a,b]`` without quotes (``str()`` would quote strings)."""
+    if isinstance(value, (list, tuple)):
+        return '[' + ','.join(cli_value(v) for v in value) + ']'
+    return str(value)
+
+
 def evaluate_cell(repo: str,
                   method: str,
                   modality: str,
@@ -163,7 +171,8 @@ def evaluate_cell(repo: str,
         dict: ``metrics`` and ``fake`` ((num_fake, 3, H, W) uint8).
     """
     cfg_file = osp.join(repo, config_path(method, modality, preset))
-    model = init_model(cfg_file, checkpoint, device=device)
+    model = init_model(cfg_file, checkpoint, device=device,
+                       cfg_options=preset.overrides or None)
     seeds = range(preset.first_seed, preset.first_seed + preset.num_fake)
     fake = generate_images(model, list(seeds))['fake_img']
     if fake.shape[1:] != real.shape[1:]:

@@ -51,7 +51,8 @@ def _real(repo: str, modality: str, preset: Preset, data_root: str,
     if modality not in cache:
         cfg = osp.join(repo, config_path('skrgan', modality, preset))
         cache[modality] = load_real_images(
-            cfg, max_images=preset.max_real, data_root=data_root)
+            cfg, max_images=preset.max_real, data_root=data_root,
+            cfg_options=preset.overrides or None)
         log(f'{modality}: {len(cache[modality])} real images '
             f'{cache[modality].shape[1:]}')
     return cache[modality]
@@ -122,6 +123,7 @@ def run(repo: str,
             checkpoint_mtime=stamp, iters=trained['iters'],
             batch_size=trained['batch_size'], kimg=trained['kimg'],
             train_args=list(preset.train_args),
+            **(dict(overrides=preset.overrides) if preset.overrides else {}),
             train_wall_s=round(trained['train_wall_s'], 1),
             eval_wall_s=round(time.time() - t0, 1), protocol=protocol,
             metrics=metrics, time=now(), machine=machine(device))

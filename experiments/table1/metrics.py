@@ -52,7 +52,9 @@ def protocol_dict(preset: Preset,
                   inception_weights: Optional[str] = None) -> dict:
     """Everything that must match for two results to be comparable."""
     lookup = find_inception_weights(inception_weights)
+    extra = dict(overrides=preset.overrides) if preset.overrides else {}
     return dict(
+        **extra,
         version=PROTOCOL_VERSION,
         preset=preset.name,
         configs=preset.config_kind,

@@ -75,6 +75,9 @@ class Preset(ExperimentPreset):
         frd (bool): Compute FRD v1 (2D) (about 0.2 s per image on a CPU);
             False shows it as n/a with that reason.
         cfg_options (dict): Extra ``--cfg-options`` for training.
+        overrides (dict): The user's ``compare.py --cfg-options``: config
+            values for training, evaluation and the real images alike
+            (``data_channels``, a fixed ``window``, ``diff_augment``).
         train_args (tuple[str]): Extra ``tools/train.py`` flags, the same
             for every method (the cpu preset's ``--channels-last``: issue
             25's measured CPU speed-up).
@@ -90,6 +93,7 @@ class Preset(ExperimentPreset):
     frd: bool = True
     cfg_options: Dict[str, object] = field(default_factory=dict)
     train_args: Tuple[str, ...] = ()
+    overrides: Dict[str, object] = field(default_factory=dict)
 
 
 PRESETS: Dict[str, Preset] = by_name(
@@ -131,6 +135,15 @@ PRESETS: Dict[str, Preset] = by_name(
         cfg_options=CPU_OPTIONS,
         description='the cpu preset without channels_last (fp32 NCHW, '
         'the check that channels_last stays within the seed spread)'),
+    Preset(
+        'cpu_diffaugment',
+        'cpu',
+        num_fake=100,
+        cfg_options=dict(CPU_OPTIONS, diff_augment='color,translation,cutout'),
+        train_args=('--channels-last', ),
+        description='the cpu preset with DiffAugment (color, translation, '
+        "cutout) in every method's discriminators (SkrGAN's D_P without "
+        'color), the data-efficient-GAN arm of the ablation'),
     Preset(
         'paper',
         'paper',

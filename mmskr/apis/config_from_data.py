@@ -16,14 +16,19 @@ key                           filled with
                               ``LoadMedicalImage``, the networks' image
                               channels and the metrics' image shape
 ============================  ===========================================
+
+A config may also name its channels (``--cfg-options data_channels=1``:
+a grey set trained single-channel; :func:`apply_data_channels`).
 """
 import copy
 from typing import Dict
 
 from mmengine.config import Config
 
-__all__ = ['AUTO', 'AUTO_KEYS', 'auto_keys', 'fill_from_checkpoint_meta',
-           'fill_from_data', 'set_image_channels']
+from .config_switches import unwrap_discriminator
+
+__all__ = ['AUTO', 'AUTO_KEYS', 'apply_data_channels', 'auto_keys',
+           'fill_from_checkpoint_meta', 'fill_from_data', 'set_image_channels']
 
 AUTO = 'auto'
 AUTO_KEYS = ('model.num_classes', 'data_channels')
@@ -92,29 +97,50 @@ def set_image_channels(cfg: Config, channels: int) -> None:
     if model['type'] == 'SkrGAN':
         render = model['renderer']
         render['generator']['out_channels'] = channels
-        render['discriminator']['in_channels'] = (
+        unwrap_discriminator(render['discriminator'])['in_channels'] = (
             render['generator']['in_channels'] + channels)
-    elif model['generator']['type'] == 'PGGANGenerator' or \
+    else:
+        _set_gan_channels(model, channels)
+    _set_metric_channels(root, channels)
+
+
+def _set_gan_channels(model: dict, channels: int) -> None:
+    """A baseline's generator output and discriminator input channels."""
+    disc = unwrap_discriminator(model['discriminator'])
+    if model['generator']['type'] == 'PGGANGenerator' or \
             model['type'] in ('ProgressiveGrowingGAN', 'FullResolutionPGGAN'):
         if channels != 3 or model['generator']['type'] != 'PGGANGenerator':
             model['generator'].update(type='SketchPGGANGenerator',
                                       out_channels=channels)
-        model['discriminator']['in_channels'] = channels
+        disc['in_channels'] = channels
     elif 'output_scale' in model['generator']:  # DCGAN, WGAN, ACGAN
         model['generator']['out_channels'] = channels
-        model['discriminator']['in_channels'] = channels
+        disc['in_channels'] = channels
     elif model['generator']['type'] == 'ScalableWGANGPGenerator':
         model['generator']['out_channels'] = channels
-        model['discriminator']['in_channel'] = channels
+        disc['in_channel'] = channels
     else:
         raise ValueError(f'do not know the image channels of a '
                          f'{model["type"]} model')
+
+
+def _set_metric_channels(root: dict, channels: int) -> None:
     for split in ('val', 'test'):
         evaluator = root.get(f'{split}_evaluator')
         for metric in (evaluator or {}).get('metrics') or []:
             if 'image_shape' in metric:
                 metric['image_shape'] = (channels, ) + tuple(
                     metric['image_shape'][1:])
+
+
+def apply_data_channels(cfg: Config) -> None:
+    """Give a config that names its images' channels (an int
+    ``data_channels``, e.g. 1 in the grey modalities' data sets) those
+    channels everywhere (:func:`set_image_channels`, in place); nothing
+    when it is ``'auto'`` or absent. Idempotent."""
+    channels = _get(cfg, 'data_channels')
+    if isinstance(channels, int) and not isinstance(channels, bool):
+        set_image_channels(cfg, channels)
 
 
 def _apply(cfg: Config, key: str, value) -> None:
@@ -130,7 +156,8 @@ def fill_from_data(cfg: Config) -> Dict[str, object]:
 
     Returns:
         dict: ``{key: value}`` of what was filled ({} when nothing was
-        ``'auto'``, without touching the data).
+        ``'auto'``, without touching the data; a named ``data_channels`` is
+        applied, :func:`apply_data_channels`).
 
     Raises:
         FileNotFoundError, ValueError, BadImageError: the training set
@@ -139,6 +166,7 @@ def fill_from_data(cfg: Config) -> Dict[str, object]:
     """
     keys = auto_keys(cfg)
     if not keys:
+        apply_data_channels(cfg)
         return {}
     from mmagic.registry import DATASETS
     from mmengine.registry import init_default_scope

@@ -34,7 +34,10 @@ def _scope(cfg: Config) -> None:
 
 
 def load_config(config, data_root: Optional[str] = None) -> Config:
-    """A config object, its scope made the default.
+    """A config object, its scope made the default, its image channels and
+    switches applied (:func:`~mmskr.apis.config_from_data.
+    apply_data_channels`, :func:`~mmskr.apis.config_switches.
+    apply_diff_augment`).
 
     Args:
         config (str | Config): Config file or object (not modified).
@@ -51,16 +54,35 @@ def load_config(config, data_root: Optional[str] = None) -> Config:
         if not osp.isfile(config):
             raise FileNotFoundError(f'no such config file: {config}')
         config = Config.fromfile(config)
+    else:
+        config = copy.deepcopy(config)
+    from .config_from_data import apply_data_channels
+    from .config_switches import apply_diff_augment
+    apply_data_channels(config)
+    apply_diff_augment(config)
     if data_root is not None:
         if not osp.isdir(data_root):
             raise FileNotFoundError(f'data root {data_root!r} is not a folder')
-        config = copy.deepcopy(config)
         for split in ('train', 'val', 'test'):
             loader = config.get(f'{split}_dataloader')
             if loader and 'data_root' in (loader.get('dataset') or {}):
                 loader.dataset.data_root = osp.abspath(data_root)
     _scope(config)
     return config
+
+
+def _with_options(cfg: Config, cfg_options: Optional[dict]) -> Config:
+    """A copy of a loaded config with ``cfg_options`` merged in and the
+    channels and switches they may name applied again."""
+    cfg = copy.deepcopy(cfg)
+    if cfg_options:
+        from .config_from_data import apply_data_channels
+        from .config_switches import apply_diff_augment
+        cfg.merge_from_dict(cfg_options)
+        apply_data_channels(cfg)
+        apply_diff_augment(cfg)
+    _scope(cfg)
+    return cfg
 
 
 def init_model(config,
@@ -99,10 +121,7 @@ def init_model(config,
     from ..engine.runner_utils import verify_checkpoint
     from .config_from_data import (auto_keys, fill_from_checkpoint_meta,
                                    fill_from_data)
-    cfg = copy.deepcopy(load_config(config))
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    _scope(cfg)
+    cfg = _with_options(load_config(config), cfg_options)
     if checkpoint is not None:
         verify_checkpoint(checkpoint)
         if auto_keys(cfg):  # a folder config: the run's own values
@@ -220,7 +239,8 @@ def load_real_images(config,
                      split: str = 'val',
                      max_images: Optional[int] = None,
                      key: str = 'gt_img',
-                     data_root: Optional[str] = None) -> np.ndarray:
+                     data_root: Optional[str] = None,
+                     cfg_options: Optional[dict] = None) -> np.ndarray:
     """Read a config's real images through its (val) pipeline.
 
     Args:
@@ -232,14 +252,16 @@ def load_real_images(config,
         key (str): The data sample field to read. Default: ``'gt_img'``.
         data_root (str, optional): Data root replacing the config's (see
             :func:`load_config`).
+        cfg_options (dict, optional): Merged into the config (as for
+            :func:`init_model`).
 
     Returns:
-        np.ndarray: (N, C, H, W) uint8 (RGB for images, one channel for
-        sketches), in data set order.
+        np.ndarray: (N, C, H, W) uint8 (images with the config's channels,
+        ``data_channels``; sketches with one), in data set order.
     """
     import mmskr  # noqa: F401
     from .config_from_data import fill_from_data
-    cfg = copy.deepcopy(load_config(config, data_root))
+    cfg = _with_options(load_config(config, data_root), cfg_options)
     fill_from_data(cfg)  # a folder config: the channels its run used
     from mmagic.registry import DATASETS
     dataset = DATASETS.build(cfg[f'{split}_dataloader'].dataset)

@@ -1,4 +1,5 @@
-"""What a folder of images holds, from the file headers: the startup report
+"""What a folder of images holds, from the file headers (and the pixels of
+colour files, to tell grey ones): the startup report
 of training on a user's own images (:class:`~mmskr.engine.hooks.
 DataSummaryHook`) and the facts a config fills in from the data."""
 import os
@@ -6,7 +7,7 @@ import os.path as osp
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
-from .io import DEFAULT_MAX_PIXELS, probe_image
+from .io import DEFAULT_MAX_PIXELS, holds_grey, probe_image
 
 __all__ = ['GRAY_MODES', 'summarize_images', 'summary_lines']
 
@@ -26,7 +27,9 @@ def summarize_images(paths: Sequence[str],
                      class_counts: Optional[Sequence[int]] = None,
                      folders: Sequence[str] = (),
                      max_pixels: int = DEFAULT_MAX_PIXELS) -> dict:
-    """Describe a set of image files from their headers (no decoding).
+    """Describe a set of image files from their headers; colour files are
+    decoded only to tell whether they hold grey images (until the first
+    that does not).
 
     Args:
         paths (Sequence[str]): The image files (a data set's list).
@@ -40,7 +43,10 @@ def summarize_images(paths: Sequence[str],
 
     Returns:
         dict: ``num_images``; ``modes`` ({Pillow mode: count});
-        ``channels`` (1 when every image is single-channel, else 3);
+        ``channels`` (1 when every image is grey: a single-channel mode, or
+        a colour file whose channels agree, :func:`~mmskr.datasets.io.
+        holds_grey`; else 3); ``grey_as_colour`` (colour files holding grey
+        images, counted when every image is grey);
         ``wide`` (images with more than 8 bits per sample); ``min_size`` /
         ``max_size`` ((width, height) of the smallest / largest by area);
         ``classes`` ({name: count} or None); ``sub_folders`` (list, for an
@@ -51,13 +57,21 @@ def summarize_images(paths: Sequence[str],
     sizes = [(p['width'], p['height']) for p in probes]
     gray = sum(n for m, n in modes.items() if m in GRAY_MODES)
     wide = sum(n for m, n in modes.items() if m in WIDE_MODES)
+    grey_as_colour = 0
+    for path, probe in zip(paths, probes):
+        if probe['mode'] not in GRAY_MODES:
+            if not holds_grey(path, max_pixels):
+                grey_as_colour = None  # a colour image: 3 channels
+                break
+            grey_as_colour += 1
+    all_grey = bool(paths) and grey_as_colour is not None
     warnings: List[str] = []
     if batch_size and len(paths) < batch_size:
         warnings.append(
             f'only {len(paths)} images for a batch of {batch_size}: lower '
             'train_dataloader.batch_size (and dataset.min_images) or add '
             'images')
-    if 0 < gray < len(paths):
+    if 0 < gray < len(paths) and not all_grey:
         warnings.append(
             f'mixed modes {dict(modes)}: {gray} single-channel and '
             f'{len(paths) - gray} colour images; all are trained as colour '
@@ -85,7 +99,8 @@ def summarize_images(paths: Sequence[str],
     return dict(
         num_images=len(paths),
         modes=dict(modes),
-        channels=1 if paths and gray == len(paths) else 3,
+        channels=1 if all_grey else 3,
+        grey_as_colour=grey_as_colour or 0,
         wide=wide,
         min_size=small,
         max_size=large,
@@ -100,8 +115,10 @@ def summary_lines(summary: Dict[str, object], where: str = '') -> List[str]:
     lines = [
         f'data: {s["num_images"]} images' + (f' in {where}' if where else ''),
         'data: modes ' + ', '.join(f'{m} x{n}' for m, n in sorted(
-            s['modes'].items())) + (' (all single-channel)'
-                                    if s['channels'] == 1 else '')
+            s['modes'].items())) + (
+                (f' (all grey; {s["grey_as_colour"]} colour files hold grey '
+                 'images)' if s.get('grey_as_colour') else
+                 ' (all single-channel)') if s['channels'] == 1 else '')
         + (f'; {s["wide"]} with more than 8 bits per sample'
            if s['wide'] else ''),
     ]

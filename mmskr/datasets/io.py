@@ -318,6 +318,30 @@ def probe_image(path: str,
             format=im.format)
 
 
+#: Largest channel difference (0-255) of a colour file that still holds a
+#: grey image (JPEG's chroma rounding).
+GREY_TOLERANCE = 2
+
+
+def holds_grey(path: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> bool:
+    """Whether a colour file (RGB, RGBA, P, CMYK, ...) holds a grey image:
+    every pixel's channels within :data:`GREY_TOLERANCE` of each other
+    (alpha ignored). Decodes the pixels.
+
+    Raises:
+        FileNotFoundError, BadImageError: as :func:`probe_image`.
+    """
+    im = _open(path, max_pixels)
+    with im:
+        try:
+            rgb = np.asarray(im.convert('RGB'), dtype=np.int16)
+        except (OSError, ValueError) as err:
+            raise BadImageError(str(path), f'cannot be decoded ({err})') \
+                from err
+    spread = np.abs(rgb[..., :1] - rgb[..., 1:])
+    return bool(spread.max(initial=0) <= GREY_TOLERANCE)
+
+
 def normalize_window(window: Union[None, str, Sequence[float]]
                      ) -> Union[None, str, Tuple[float, float]]:
     """Check a ``(lo, hi)`` window (tuple or config list) and make it floats.

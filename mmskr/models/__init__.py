@@ -1,5 +1,6 @@
 from .editors import (ACGAN, WGAN, ACGANDiscriminator, ACGANGenerator,
-                      FullResolutionPGGAN, ProgressiveSketchGAN,
+                      DiffAugmentDiscriminator, FullResolutionPGGAN,
+                      ProgressiveSketchGAN, ScheduledPGGAN,
                       ScalableWGANGPDiscriminator, ScalableWGANGPGenerator,
                       SketchPGGANGenerator, SketchRenderer, SkrGAN,
                       VesselSegmentor, VesselUNet)
@@ -10,6 +11,6 @@ __all__ = [
     'ProgressiveSketchGAN', 'SketchPGGANGenerator', 'SketchRenderer',
     'SkrGAN', 'NonFiniteLossError', 'check_finite', 'scheduled_stage',
     'ACGAN', 'ACGANDiscriminator', 'ACGANGenerator', 'FullResolutionPGGAN',
-    'WGAN', 'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator',
+    'ScheduledPGGAN', 'DiffAugmentDiscriminator', 'WGAN', 'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator',
     'VesselSegmentor', 'VesselUNet', 'masked_bce', 'masked_dice'
 ]

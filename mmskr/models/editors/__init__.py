@@ -1,5 +1,6 @@
 from .acgan import ACGAN, ACGANDiscriminator, ACGANGenerator
-from .pggan import FullResolutionPGGAN
+from .diffaugment import DiffAugmentDiscriminator
+from .pggan import FullResolutionPGGAN, ScheduledPGGAN
 from .skrgan import (ProgressiveSketchGAN, SketchPGGANGenerator,
                      SketchRenderer, SkrGAN)
 from .wgan import WGAN
@@ -9,6 +10,6 @@ from .wgan_gp import ScalableWGANGPDiscriminator, ScalableWGANGPGenerator
 __all__ = [
     'ProgressiveSketchGAN', 'SketchPGGANGenerator', 'SketchRenderer', 'SkrGAN',
     'ACGAN', 'ACGANDiscriminator', 'ACGANGenerator', 'FullResolutionPGGAN',
-    'WGAN', 'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator',
+    'ScheduledPGGAN', 'DiffAugmentDiscriminator', 'WGAN', 'ScalableWGANGPDiscriminator', 'ScalableWGANGPGenerator',
     'VesselSegmentor', 'VesselUNet'
 ]
