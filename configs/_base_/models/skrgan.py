@@ -63,7 +63,11 @@ model = dict(
             num_conv=3,
             norm_cfg=dict(type='BN'),
             init_cfg=dict(type='normal', gain=0.02)),
-        loss_config=dict(pixel_loss_weight=100.)))  # Eq. (2): lambda
+        loss_config=dict(pixel_loss_weight=100.),  # Eq. (2): lambda
+        # augmentation of G_P's (sketch, image) pairs (pair_augment.py),
+        # e.g. dict(gamma=1.5, blur=1., dropout=0.1, degrees=5, scale=0.05,
+        # translate=0.03); off until an ablation on held-out pairs decides
+        pair_augment=None))
 
 optim_wrapper = dict(
     constructor='SkrGANOptimWrapperConstructor',

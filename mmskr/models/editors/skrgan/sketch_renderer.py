@@ -12,6 +12,7 @@ from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
 from ...utils import check_finite
+from .pair_augment import augment_pairs
 
 
 @MODELS.register_module()
@@ -42,6 +43,10 @@ class SketchRenderer(Pix2Pix):
         sketch_key (str): Data-sample field with the sketches.
         image_key (str): Data-sample field with the images.
         loss_config (dict, optional): ``dict(pixel_loss_weight=100)``.
+        pair_augment (dict, optional): Arguments of
+            :func:`~mmskr.models.editors.skrgan.pair_augment.augment_pairs`
+            (stroke contrast, blur, dropout, a paired affine map) applied to
+            every training pair; None (default): the pairs as they come.
         **kwargs: ``discriminator_steps``, ``disc_init_steps``.
     """
 
@@ -52,6 +57,7 @@ class SketchRenderer(Pix2Pix):
                  sketch_key: str = 'gt_sketch',
                  image_key: str = 'gt_img',
                  loss_config: Optional[dict] = None,
+                 pair_augment: Optional[dict] = None,
                  **kwargs):
         kwargs.setdefault('default_domain', 'image')
         kwargs.setdefault('reachable_domains', ['image'])
@@ -65,6 +71,9 @@ class SketchRenderer(Pix2Pix):
             **kwargs)
         self.sketch_key = sketch_key
         self.image_key = image_key
+        self.pair_augment = dict(pair_augment or {})
+        augment_pairs(torch.zeros(1, 1, 8, 8), torch.zeros(1, 1, 8, 8),
+                      **self.pair_augment)  # a bad argument fails here
 
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapperDict) -> Dict[str, float]:
@@ -87,7 +96,8 @@ class SketchRenderer(Pix2Pix):
         """Eq. (2): one D_P update, then one G_P update.
 
         Args:
-            sketches (Tensor): y, (N, Cs, H, W) in [-1, 1].
+            sketches (Tensor): y, (N, Cs, H, W) in [-1, 1] (augmented with
+                ``images`` first when ``pair_augment`` is set).
             images (Tensor): x, (N, Ci, H, W) in [-1, 1].
             optim_wrapper (OptimWrapperDict): ``generators`` and
                 ``discriminators``.
@@ -100,6 +110,9 @@ class SketchRenderer(Pix2Pix):
             raise ValueError(
                 f'sketch size {tuple(sketches.shape[2:])} differs from image '
                 f'size {tuple(images.shape[2:])}')
+        if self.pair_augment:
+            sketches, images = augment_pairs(sketches, images,
+                                             **self.pair_augment)
         curr_iter = MessageHub.get_current_instance().get_info('iter', 0)
         disc_wrapper = optim_wrapper['discriminators']
         gen_wrapper = optim_wrapper['generators']
