@@ -124,9 +124,13 @@ def curve_deviation(option: Dict[str, List[float]],
         dict: ``deviation`` (largest relative gap to the reference over the
         shared losses), ``seed_deviation`` (the other seed's, same losses),
         ``ratio`` (their quotient, the largest over the losses of the
-        per-loss quotients) and ``losses`` (the names compared).
+        per-loss quotients) and ``losses`` (the names compared: the shared
+        ones, less those that are zero throughout all three runs, e.g.
+        ACGAN's class losses on an unlabeled set, which have no scale).
     """
-    names = sorted(set(option) & set(reference) & set(other_seed))
+    shared = set(option) & set(reference) & set(other_seed)
+    names = sorted(n for n in shared if any(
+        v != 0 for run in (option, reference, other_seed) for v in run[n]))
     if not names:
         raise ValueError('the runs log no loss in common: '
                          f'{sorted(option)} vs {sorted(reference)}')

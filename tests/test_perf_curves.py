@@ -22,6 +22,13 @@ def test_deviation_in_units_of_the_seed_spread():
     half = {'loss_gen': [1.5, 2.5, 2.0, 2.0], 'loss_disc': [1.25] * 4}
     out = curve_deviation(half, ref, seed)
     assert out['ratio'] == pytest.approx(0.5)  # per loss: 0.5/1 and .25/.5
+    # a loss that is zero in every run (ACGAN's class loss, one class) has
+    # no scale: left out, not an infinite gap
+    zero = {'loss_cls': [0.0] * 4}
+    out = curve_deviation(dict(half, **zero), dict(ref, **zero),
+                          dict(seed, **zero))
+    assert out['losses'] == ['loss_disc', 'loss_gen']
+    assert out['ratio'] == pytest.approx(0.5)
     with pytest.raises(ValueError, match='no loss in common'):
         curve_deviation({'a_loss': [1.0]}, ref, seed)
 
