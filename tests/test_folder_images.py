@@ -17,7 +17,9 @@ from training_runs import load_cli
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FOLDER_64 = sorted(glob.glob(osp.join(REPO, 'configs/*/*_folder_64px.py')))
 FOLDER_ALL = sorted(glob.glob(osp.join(REPO, 'configs/*/*_folder_*px.py')))
-FOLDER_MID = [c for c in FOLDER_ALL if c.endswith(('_128px.py', '_256px.py'))]
+# every 128 px config; at 256 px the progressive ones (their schedule)
+FOLDER_MID = [c for c in FOLDER_ALL if c.endswith('_128px.py') or c.endswith(
+    ('skrgan_folder_256px.py', 'pggan_folder_256px.py'))]
 
 
 def _size(config):
