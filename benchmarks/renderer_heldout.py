@@ -21,11 +21,10 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 import mmskr  # noqa: E402,F401
-from experiments.renderer_heldout import (ARMS, renderer_config,  # noqa
-                                          score_renderer, split_halves,
-                                          train_renderer)
+from experiments.renderer_heldout import (ARMS, real_pairs,  # noqa: E402
+                                          renderer_config, score_renderer,
+                                          split_halves, train_renderer)
 from experiments.runner import machine, now  # noqa: E402
-from mmskr.apis import load_real_images  # noqa: E402
 from mmskr.utils.json_lines import append_json_line  # noqa: E402
 
 RESULTS = osp.join(REPO, 'benchmarks', 'results', 'renderer_heldout',
@@ -54,9 +53,8 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    num = len(load_real_images(args.config, split='train',
-                               data_root=args.data_root))
-    halves = split_halves(num, args.split_seed)
+    pairs = real_pairs(args.config, args.data_root)  # once for every run
+    halves = split_halves(len(pairs['images']), args.split_seed)
     name = osp.splitext(osp.basename(args.config))[0]
     for arm in args.arms:
         for seed in args.seeds:
@@ -66,8 +64,8 @@ def main(argv=None) -> int:
             t0 = time.time()
             ckpt = train_renderer(cfg, work, args.data_root, seed,
                                   args.iters, args.cfg_options)
-            scores = score_renderer(args.config, ckpt, work, halves,
-                                    args.data_root, frd=not args.no_frd)
+            scores = score_renderer(ckpt, work, pairs, halves,
+                                    frd=not args.no_frd)
             row = dict(config=args.config, arm=arm,
                        pair_augment=ARMS[arm], seed=seed,
                        split_seed=args.split_seed, iters=args.iters,

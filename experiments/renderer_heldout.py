@@ -16,13 +16,14 @@ import sys
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+import torch
 from mmengine.config import Config
 
 from mmskr.apis import init_model, load_config, load_real_images
 from mmskr.evaluation.functional import compute_frd, pggan_swd
 
-__all__ = ['ARMS', 'renderer_config', 'split_halves', 'train_renderer',
-           'score_renderer']
+__all__ = ['ARMS', 'real_pairs', 'renderer_config', 'split_halves',
+           'train_renderer', 'score_renderer']
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 METRIC_SEED = 0
@@ -32,6 +33,17 @@ ARMS: Dict[str, Optional[dict]] = {
     'augment': dict(gamma=1.5, blur=1., dropout=0.1, degrees=5., scale=0.05,
                     translate=0.03),
 }
+
+
+def real_pairs(skrgan_config: str, data_root: str) -> Dict[str, np.ndarray]:
+    """The config's training images and their sketch drafts through its
+    train pipeline, in data set order: ``images`` (N, C, H, W) and
+    ``sketches`` (N, 1, H, W), uint8."""
+    return {
+        name: load_real_images(skrgan_config, split='train', key=key,
+                               data_root=data_root)
+        for name, key in (('images', 'gt_img'), ('sketches', 'gt_sketch'))
+    }
 
 
 def split_halves(num: int, seed: int = 0) -> Dict[str, List[int]]:
@@ -103,22 +115,25 @@ def _scores(real: np.ndarray, fake: np.ndarray, frd: bool) -> dict:
     return out
 
 
-def score_renderer(skrgan_config: str, checkpoint: str, work_dir: str,
-                   halves: Dict[str, List[int]], data_root: str,
+def score_renderer(checkpoint: str, work_dir: str,
+                   pairs: Dict[str, np.ndarray], halves: Dict[str, List[int]],
                    frd: bool = True) -> dict:
     """G_P's renders of each half's drafts against that half's images, and
     the real floor (A's images against B's).
+
+    Args:
+        checkpoint (str): The trained renderer.
+        work_dir (str): Its work dir (the ``renderer.py`` it trained with).
+        pairs (dict): :func:`real_pairs`.
+        halves (dict): :func:`split_halves` of ``len(pairs['images'])``.
+        frd (bool): Also FRD.
 
     Returns:
         dict: ``train`` and ``heldout`` (``swd`` per level and ``avg``,
         ``frd``), ``real_floor`` (the same between the halves' images).
     """
-    images = load_real_images(skrgan_config, split='train',
-                              data_root=data_root)
-    sketches = load_real_images(skrgan_config, split='train', key='gt_sketch',
-                                data_root=data_root)
+    images, sketches = pairs['images'], pairs['sketches']
     model = init_model(osp.join(work_dir, 'renderer.py'), checkpoint)
-    import torch
     result = {}
     for half, idx in halves.items():
         y = torch.from_numpy(sketches[idx]).float() / 127.5 - 1

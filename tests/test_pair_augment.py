@@ -3,7 +3,8 @@ and that G_P trains on augmented pairs."""
 import pytest
 import torch
 
-from mmskr.models.editors.skrgan.pair_augment import augment_pairs
+from mmskr.models.editors.skrgan.pair_augment import (augment_pairs,
+                                                      check_pair_augment)
 
 
 def _pairs(n=6, size=32):
@@ -23,6 +24,18 @@ def test_off_by_default_and_bad_arguments():
         augment_pairs(sketches, images, gamma=0.5)
     with pytest.raises(ValueError, match=r'dropout must lie in \[0, 1\)'):
         augment_pairs(sketches, images, dropout=1.)
+
+
+def test_options_are_checked_without_drawing_random_numbers():
+    """A model checks its options when built: no draw, so the arms of an
+    ablation start from the same initial weights."""
+    state = torch.random.get_rng_state()
+    check_pair_augment(gamma=1.5, blur=1., dropout=0.1, degrees=5.)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    with pytest.raises(TypeError, match='zoom'):
+        check_pair_augment(zoom=2.)
+    with pytest.raises(ValueError, match='gamma must be >= 1'):
+        check_pair_augment(gamma=0.5)
 
 
 def test_gamma_moves_grey_strokes_only_and_keeps_images():

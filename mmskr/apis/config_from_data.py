@@ -135,7 +135,7 @@ def _set_metric_channels(root: dict, channels: int) -> None:
 
 def apply_data_channels(cfg: Config) -> None:
     """Give a config that names its images' channels (an int
-    ``data_channels``, e.g. 1 in the grey modalities' data sets) those
+    ``data_channels``, e.g. ``--cfg-options data_channels=1``) those
     channels everywhere (:func:`set_image_channels`, in place); nothing
     when it is ``'auto'`` or absent. Idempotent."""
     channels = _get(cfg, 'data_channels')

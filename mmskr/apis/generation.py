@@ -56,10 +56,7 @@ def load_config(config, data_root: Optional[str] = None) -> Config:
         config = Config.fromfile(config)
     else:
         config = copy.deepcopy(config)
-    from .config_from_data import apply_data_channels
-    from .config_switches import apply_diff_augment
-    apply_data_channels(config)
-    apply_diff_augment(config)
+    _apply_switches(config)
     if data_root is not None:
         if not osp.isdir(data_root):
             raise FileNotFoundError(f'data root {data_root!r} is not a folder')
@@ -71,16 +68,21 @@ def load_config(config, data_root: Optional[str] = None) -> Config:
     return config
 
 
+def _apply_switches(cfg: Config) -> None:
+    """A config's named channels and its switches, in place."""
+    from .config_from_data import apply_data_channels
+    from .config_switches import apply_diff_augment
+    apply_data_channels(cfg)
+    apply_diff_augment(cfg)
+
+
 def _with_options(cfg: Config, cfg_options: Optional[dict]) -> Config:
-    """A copy of a loaded config with ``cfg_options`` merged in and the
-    channels and switches they may name applied again."""
-    cfg = copy.deepcopy(cfg)
+    """``cfg`` (a fresh object from :func:`load_config`) with
+    ``cfg_options`` merged in and the channels and switches they may name
+    applied again."""
     if cfg_options:
-        from .config_from_data import apply_data_channels
-        from .config_switches import apply_diff_augment
         cfg.merge_from_dict(cfg_options)
-        apply_data_channels(cfg)
-        apply_diff_augment(cfg)
+        _apply_switches(cfg)
     _scope(cfg)
     return cfg
 

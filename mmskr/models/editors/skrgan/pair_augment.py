@@ -19,6 +19,7 @@ Runner):
   zoom ``U(1 - scale, 1 + scale)``, shift ``U(-translate, translate)`` of
   the size), border values repeated.
 """
+import inspect
 import math
 from typing import Tuple
 
@@ -26,7 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-__all__ = ['augment_pairs']
+__all__ = ['augment_pairs', 'check_pair_augment']
 
 
 def _uniform(n: int, lo: float, hi: float, like: Tensor) -> Tensor:
@@ -83,6 +84,27 @@ def _affine(sketches: Tensor, images: Tensor, degrees: float, scale: float,
     return warp(sketches), warp(images)
 
 
+def _check(gamma: float, dropout: float) -> None:
+    if gamma < 1:
+        raise ValueError(f'gamma must be >= 1 (1: off), got {gamma}')
+    if not 0 <= dropout < 1:
+        raise ValueError(f'dropout must lie in [0, 1), got {dropout}')
+
+
+def check_pair_augment(**options) -> None:
+    """Check :func:`augment_pairs` options without drawing random numbers
+    (a model checks them when it is built, where a draw would shift the
+    initial weights).
+
+    Raises:
+        TypeError: an unknown option.
+        ValueError: ``gamma`` < 1 or ``dropout`` outside [0, 1).
+    """
+    bound = inspect.signature(augment_pairs).bind(None, None, **options)
+    bound.apply_defaults()
+    _check(bound.arguments['gamma'], bound.arguments['dropout'])
+
+
 def augment_pairs(sketches: Tensor,
                   images: Tensor,
                   gamma: float = 1.,
@@ -109,10 +131,7 @@ def augment_pairs(sketches: Tensor,
         tuple[Tensor, Tensor]: The augmented sketches and images, shapes
         unchanged; images change only by the affine map.
     """
-    if gamma < 1:
-        raise ValueError(f'gamma must be >= 1 (1: off), got {gamma}')
-    if not 0 <= dropout < 1:
-        raise ValueError(f'dropout must lie in [0, 1), got {dropout}')
+    _check(gamma, dropout)
     if gamma > 1:
         sketches = _gamma(sketches, gamma)
     if blur > 0:

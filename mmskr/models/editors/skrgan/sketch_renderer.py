@@ -12,7 +12,7 @@ from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
 from ...utils import check_finite
-from .pair_augment import augment_pairs
+from .pair_augment import augment_pairs, check_pair_augment
 
 
 @MODELS.register_module()
@@ -72,8 +72,7 @@ class SketchRenderer(Pix2Pix):
         self.sketch_key = sketch_key
         self.image_key = image_key
         self.pair_augment = dict(pair_augment or {})
-        augment_pairs(torch.zeros(1, 1, 8, 8), torch.zeros(1, 1, 8, 8),
-                      **self.pair_augment)  # a bad argument fails here
+        check_pair_augment(**self.pair_augment)  # a bad option fails here
 
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapperDict) -> Dict[str, float]:
