@@ -131,3 +131,14 @@ def test_cfg_options_reach_training_evaluation_and_the_protocol():
     assert 'overrides' not in protocol_dict(preset)
     changed = dataclasses.replace(preset, overrides=args.cfg_options)
     assert protocol_dict(changed)['overrides'] == args.cfg_options
+    # a cell trained with other config values is never reused
+    from experiments.table1.cells import cell_dir
+    plain = cell_dir('/w', preset, 'pggan', 'fundus', 10)
+    assert plain == '/w/smoke/pggan_fundus/seed10'
+    wide = cell_dir('/w', changed, 'pggan', 'fundus', 10)
+    assert wide.startswith('/w/smoke+') and wide.endswith('/pggan_fundus/seed10')
+    other = dataclasses.replace(preset, overrides={'data_channels': 3})
+    assert cell_dir('/w', other, 'pggan', 'fundus', 10) not in (plain, wide)
+    same = dataclasses.replace(preset, overrides=dict(
+        reversed(list(args.cfg_options.items()))))
+    assert cell_dir('/w', same, 'pggan', 'fundus', 10) == wide

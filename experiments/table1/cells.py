@@ -1,14 +1,18 @@
 """Train and evaluate one cell (method x modality x training seed) of
 Table 1.
 
-A cell lives in ``WORK/{preset}/{method}_{modality}/seed{seed}/``: the
-Runner's work dir (checkpoints, logs, ``train.log`` with the trainer's
+A cell lives in ``WORK/{preset}/{method}_{modality}/seed{seed}/`` (the
+preset folder is ``{preset}+{digest}`` when ``compare.py --cfg-options`` set
+config values, so that a cell trained with other values is never reused):
+the Runner's work dir (checkpoints, logs, ``train.log`` with the trainer's
 output) plus ``result.json`` (the cell's result row). Training runs
 ``tools/train.py`` in a subprocess with ``--resume``, so an interrupted cell
 continues from its last complete checkpoint; a cell whose final checkpoint
 and ``result.json`` (same protocol, same checkpoint) exist is reused as it
 is.
 """
+import hashlib
+import json
 import os
 import os.path as osp
 import re
@@ -31,9 +35,14 @@ ITER_RE = re.compile(r'Iter\(train\)\s*\[\s*(\d+)/(\d+)\]')
 
 def cell_dir(work_root: str, preset: Preset, method: str, modality: str,
              seed: int) -> str:
-    """``WORK/{preset}/{method}_{modality}/seed{seed}``."""
-    return osp.join(work_root, preset.name, f'{method}_{modality}',
-                    f'seed{seed}')
+    """``WORK/{preset}/{method}_{modality}/seed{seed}``; ``{preset}`` is
+    ``{name}+{digest}`` when the preset carries ``--cfg-options`` overrides
+    (the first 8 hex digits of the SHA-1 of their sorted JSON)."""
+    folder = preset.name
+    if preset.overrides:
+        text = json.dumps(preset.overrides, sort_keys=True, default=str)
+        folder += '+' + hashlib.sha1(text.encode()).hexdigest()[:8]
+    return osp.join(work_root, folder, f'{method}_{modality}', f'seed{seed}')
 
 
 def _max_iters(cfg_file: str, preset: Preset) -> int:
