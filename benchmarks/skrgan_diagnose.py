@@ -23,6 +23,10 @@ diversity, seed 0, docs/metrics.md):
   adds.
 - ``real``: MS-SSIM among real images and among real sketches, and SWD
   between the two halves of the real set (the floor at this set size).
+- ``connectivity_sketches`` of the real drafts and of each weight set's
+  sketches: connected components of the strokes, the share of stroke pixels
+  in the largest one, the inked fraction (``sketch_connectivity``): is a
+  generated vessel tree one piece, as the drafts' are, or dashes?
 
 Real images and sketches come from the config's train pipeline (the images
 it was trained on). Appends one JSON line to
@@ -44,6 +48,8 @@ from mmskr.apis import generate_images, init_model, load_real_images  # noqa
 from experiments.runner import machine, now  # noqa: E402
 from mmskr.engine.runner_utils import find_resumable_checkpoint  # noqa
 from mmskr.evaluation.functional.ms_ssim import ms_ssim_diversity  # noqa
+from mmskr.evaluation.functional.sketch_connectivity import \
+    sketch_connectivity  # noqa: E402
 from mmskr.evaluation.functional.swd import pggan_swd  # noqa: E402
 from mmskr.utils.json_lines import append_json_line  # noqa: E402
 
@@ -88,6 +94,12 @@ def levels(swd: dict) -> str:
     return '/'.join(f'{v:.0f}' for k, v in swd.items() if k != 'avg')
 
 
+def connected(c: dict) -> str:
+    """One line of a ``sketch_connectivity`` result."""
+    return (f'{c["components"]:.1f} stroke components, largest '
+            f'{c["largest"]:.2f} of the strokes, {c["strokes"]:.3f} inked')
+
+
 def diagnose(config: str, checkpoint: str, num_fake: int = 100,
              data_root: str = None) -> dict:
     """The measures described in the module docstring, as a dict (SWD
@@ -107,6 +119,7 @@ def diagnose(config: str, checkpoint: str, num_fake: int = 100,
             num=len(real),
             ms_ssim=ms_ssim_diversity(real, seed=0),
             ms_ssim_sketches=ms_ssim_diversity(rgb(real_sketch), seed=0),
+            connectivity_sketches=sketch_connectivity(real_sketch),
             swd_halves=pggan_swd(real[:half], real[half:], seed=0)['avg'],
             swd_halves_levels=pggan_swd(real[:half], real[half:], seed=0)),
         samples={})
@@ -122,7 +135,8 @@ def diagnose(config: str, checkpoint: str, num_fake: int = 100,
             ms_ssim=ms_ssim_diversity(fake, seed=0),
             swd_sketches=swd_sketches['avg'],
             swd_sketches_levels=swd_sketches,
-            ms_ssim_sketches=ms_ssim_diversity(rgb(sketch), seed=0))
+            ms_ssim_sketches=ms_ssim_diversity(rgb(sketch), seed=0),
+            connectivity_sketches=sketch_connectivity(sketch))
     rendered = render(model, real_sketch)
     swd = pggan_swd(real, rendered, seed=0)
     result['rendered_real_sketches'] = dict(
@@ -166,13 +180,15 @@ def main(argv=None) -> int:
     print('SWD per level (64/32/16 px for 64 px images) in brackets')
     print(f'real: SWD between halves {r["swd_halves"]:.1f} '
           f'({levels(r["swd_halves_levels"])}), MS-SSIM images '
-          f'{r["ms_ssim"]:.3f}, sketches {r["ms_ssim_sketches"]:.3f}')
+          f'{r["ms_ssim"]:.3f}, sketches {r["ms_ssim_sketches"]:.3f}; '
+          f'drafts: {connected(r["connectivity_sketches"])}')
     for name, s in row['samples'].items():
         print(f'samples ({name}): SWD {s["swd"]:.1f} '
               f'({levels(s["swd_levels"])}), MS-SSIM {s["ms_ssim"]:.3f}; '
               'their sketches: SWD to real sketches '
               f'{s["swd_sketches"]:.1f} ({levels(s["swd_sketches_levels"])}),'
-              f' MS-SSIM {s["ms_ssim_sketches"]:.3f}')
+              f' MS-SSIM {s["ms_ssim_sketches"]:.3f}, '
+              f'{connected(s["connectivity_sketches"])}')
     rr = row['rendered_real_sketches']
     print(f'G_P(real sketches): SWD {rr["swd"]:.1f} '
           f'({levels(rr["swd_levels"])}), MS-SSIM '

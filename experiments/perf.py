@@ -200,7 +200,7 @@ def real_batch(config,
         data_root (str, optional): Replaces the config's data root.
 
     Returns:
-        dict: ``gt_img`` (N, 3, S, S) and, with ``sketches``, ``gt_sketch``
+        dict: ``gt_img`` (N, C, S, S) and, with ``sketches``, ``gt_sketch``
         (N, 1, S, S), float tensors in [0, 255] as the pipeline packs them.
     """
     import mmskr  # noqa: F401

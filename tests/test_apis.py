@@ -28,7 +28,7 @@ def test_untrained_model_and_samples_are_reproducible(fake_data_root,
     m2 = init_model(CONFIG, seed=7)
     out1 = generate_images(m1, [0, 1, 2], batch_size=3)
     out2 = generate_images(m2, [2], batch_size=1)
-    assert out1['fake_img'].shape == (3, 3, 64, 64)
+    assert out1['fake_img'].shape == (3, 1, 64, 64)  # lung CT is grey
     assert out1['fake_img'].dtype == np.uint8
     assert out1['fake_sketch'].shape == (3, 1, 64, 64)
     # image of seed 2 does not depend on the batch it was drawn in
@@ -44,7 +44,7 @@ def test_untrained_model_and_samples_are_reproducible(fake_data_root,
 def test_load_real_images(fake_data_root, monkeypatch):
     monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
     real = load_real_images(CONFIG, max_images=5)
-    assert real.shape == (5, 3, 64, 64) and real.dtype == np.uint8
+    assert real.shape == (5, 1, 64, 64) and real.dtype == np.uint8
     assert real.max() > real.min()
 
 
@@ -56,7 +56,7 @@ def test_load_real_images_reads_other_keys(fake_data_root, monkeypatch):
                                 key='gt_sketch')
     images = load_real_images(cfg, split='train', max_images=3)
     assert sketches.shape == (3, 1, 64, 64) and sketches.dtype == np.uint8
-    assert images.shape == (3, 3, 64, 64)
+    assert images.shape == (3, 1, 64, 64)
     with pytest.raises(KeyError, match="gives no gt_sketch.*data_keys"):
         load_real_images(CONFIG, max_images=1, key='gt_sketch')
 

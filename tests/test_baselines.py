@@ -42,6 +42,8 @@ LOSS_KEYS = {
     }
 }
 NUM_CLASSES = {'chestxray': 2, 'brainmri': 2, 'fundus': 1, 'lungct': 1}
+# image channels (tests/test_grey_configs.py: the grey modalities are one)
+CHANNELS = {'chestxray': 1, 'brainmri': 1, 'fundus': 3, 'lungct': 1}
 
 
 @pytest.fixture(scope='module', autouse=True)
@@ -83,7 +85,8 @@ def test_there_are_40_baseline_configs():
 
 @pytest.fixture(scope='module')
 def built_models():
-    """Paper-sized models are the same for every modality: build once."""
+    """Paper-sized models are the same for modalities with as many channels:
+    build once."""
     return {}
 
 
@@ -114,7 +117,7 @@ def test_config_builds_and_differs_from_skrgan_only_in_the_method(
         assert cfg[key] == skr[key], key
     skr_data = dict(skr.train_dataloader.dataset, pipeline=None)
     assert dict(cfg.train_dataloader.dataset, pipeline=None) == skr_data
-    assert all(m.image_shape == (3, size, size)
+    assert all(m.image_shape == (CHANNELS[mod], size, size)
                for m in cfg.val_evaluator.metrics if 'image_shape' in m)
     if method == 'pggan':  # the growth schedule of SkrGAN's G_S
         sketch = skr.model.sketch_gan
@@ -125,7 +128,7 @@ def test_config_builds_and_differs_from_skrgan_only_in_the_method(
         assert cfg.model.num_classes == NUM_CLASSES[mod]
         assert cfg.custom_hooks == [dict(type='ClassFrequencyHook')]
 
-    key = (method, size)
+    key = (method, size, CHANNELS[mod])
     if key not in built_models:
         built_models[key] = MODELS.build(cfg.model)
     model = built_models[key]
@@ -186,7 +189,7 @@ def test_cpu_config_trains_2_iterations(config, fake_root, tmp_path,
     samples = model.val_step(dict(inputs=dict(num_batches=2)))
     assert len(samples) == 2
     img = samples[0].fake_img
-    assert img.shape == (3, 64, 64)
+    assert img.shape == (CHANNELS[mod], 64, 64)
     assert 0 <= img.min() and img.max() <= 255
     if method == 'pggan':  # still growing: samples upsampled to 64 px
         assert model.curr_scale[0] < 64
@@ -452,7 +455,7 @@ def _pggan_mid_fade_in():
     fade-in of the 8 px stage: what ``--resume`` restores mid-fade-in."""
     from mmengine.config import Config
     from experiments import perf
-    cfg = Config.fromfile('configs/pggan/pggan_cpu_lungct.py')
+    cfg = Config.fromfile('configs/pggan/pggan_cpu_fundus.py')  # colour
     model, optim = perf.build_model_and_optim(
         perf.model_cfg_at_size(cfg.model, 16), cfg.optim_wrapper)
     model.shown_nkimg.fill_(3.0)  # 4 px: 2 kimg, then the 8 px fade-in

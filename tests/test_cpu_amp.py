@@ -29,7 +29,7 @@ def test_forward_runs_in_bf16_and_weights_stay_fp32(mmagic_scope):
         if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)):
             m.register_forward_hook(
                 lambda mod, inp, out: dtypes.add(out.dtype))
-    data = perf.samples_data(gt_img=torch.rand(4, 3, 32, 32) * 255)
+    data = perf.samples_data(gt_img=torch.rand(4, 1, 32, 32) * 255)  # grey
     MessageHub.get_current_instance().update_info('iter', 0)
     log = model.train_step(data, optim)
     assert torch.bfloat16 in dtypes  # convolutions ran in bf16

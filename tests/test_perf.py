@@ -35,7 +35,7 @@ def test_model_cfg_at_size_generates_that_size(method):
     model.eval()
     with torch.no_grad():
         out = model(dict(num_batches=2, sample_model='orig'))
-    assert tuple(out[0].fake_img.shape) == (3, 32, 32)
+    assert tuple(out[0].fake_img.shape) == (1, 32, 32)  # lung CT is grey
 
 
 def test_model_cfg_at_size_refuses_bad_sizes():
@@ -62,7 +62,7 @@ def test_finish_progressive_schedule_trains_last_stage(data_root):
     model, optim = perf.build_model_and_optim(model_cfg, cfg.optim_wrapper)
     perf.finish_progressive_schedule(model)
     real = perf.real_batch(cfg, 32, batch_size=4)
-    assert real['gt_img'].shape == (4, 3, 32, 32)
+    assert real['gt_img'].shape == (4, 1, 32, 32)  # lung CT is grey
     assert real['gt_sketch'].shape == (4, 1, 32, 32)
     data = perf.samples_data(**real)
     logs = model.train_step(data, optim)

@@ -29,10 +29,10 @@ def lung_ct():
 
 
 def _blur(images: np.ndarray, sigma: float) -> np.ndarray:
-    return np.stack([
-        cv2.GaussianBlur(x.transpose(1, 2, 0), (0, 0), sigma).transpose(
-            2, 0, 1) for x in images
-    ])
+    blurred = [
+        cv2.GaussianBlur(x.transpose(1, 2, 0), (0, 0), sigma) for x in images
+    ]  # OpenCV drops a single channel's axis
+    return np.stack(blurred).reshape(images.shape)
 
 
 def test_copies_are_caught_and_noise_is_not(lung_ct):
@@ -62,9 +62,8 @@ def test_nearest_distances_leave_one_out():
 
 
 def test_frd_small_for_halves_larger_for_a_blurred_copy(lung_ct):
-    small = np.stack([
-        cv2.resize(x.transpose(1, 2, 0), (32, 32),
-                   interpolation=cv2.INTER_AREA).transpose(2, 0, 1)
+    small = np.stack([  # (N, 1, 32, 32): lung CT is read as one channel
+        cv2.resize(x[0], (32, 32), interpolation=cv2.INTER_AREA)[None]
         for x in lung_ct
     ])
     a, b = small[0:24:2], small[1:24:2]

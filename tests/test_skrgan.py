@@ -25,6 +25,11 @@ SKETCH_KEYS = {
     'sketch_loss_disc_fake', 'sketch_loss_disc_real', 'sketch_loss_gp',
     'sketch_loss_disc_shift', 'sketch_loss_gen'
 }
+# image channels: the grey modalities are one (tests/test_grey_configs.py)
+def _channels(config: str) -> int:
+    return 3 if 'fundus' in osp.basename(config) else 1
+
+
 RENDER_KEYS = {
     'render_loss_gan_d_fake', 'render_loss_gan_d_real', 'render_loss_gan_g',
     'render_loss_pixel'
@@ -56,13 +61,13 @@ def test_cpu_config_trains_logs_and_samples(config, fake_data_root, tmp_path,
     model = runner.model
     out = model.sample(torch.randn(3, model.sketch_gan.noise_size))
     assert out['sketch'].shape == (3, 1, 64, 64)
-    assert out['image'].shape == (3, 3, 64, 64)
+    assert out['image'].shape == (3, _channels(config), 64, 64)
     for t in (out['sketch'], out['image']):
         assert t.min() >= -1 and t.max() <= 1 and torch.isfinite(t).all()
     # mmagic's generative interface: what metrics and vis hooks call
     samples = model.val_step(dict(inputs=dict(num_batches=2)))
     assert len(samples) == 2
-    assert samples[0].fake_img.shape == (3, 64, 64)
+    assert samples[0].fake_img.shape == (_channels(config), 64, 64)
     assert samples[0].fake_sketch.shape == (1, 64, 64)
     assert 0 <= samples[0].fake_img.min() and samples[0].fake_img.max() <= 255
 
@@ -84,7 +89,8 @@ def test_every_config_builds(config, fake_data_root, monkeypatch,
     # the sketch is drawn at full resolution, then resized with the image
     assert steps == ['LoadMedicalImage', 'SketchDraft', 'Resize', 'PackInputs']
     assert flat[2].scale == (size, size)
-    assert cfg.val_evaluator.metrics[-1].image_shape == (3, size, size)
+    assert cfg.val_evaluator.metrics[-1].image_shape == (
+        _channels(config), size, size)
     assert [m.type for m in cfg.val_evaluator.metrics[:3]] == [
         'PGGANSWD', 'MSSSIMDiversity', 'CleanFID']
     if size == 64:
@@ -243,10 +249,14 @@ def test_cpu_sketch_module_and_pggan_baseline_share_one_progressive_gan():
         assert {k: v for k, v in gen.items()
                 if k not in ('type', 'out_channels', 'out_act')} == {
                     k: v for k, v in pggan['generator'].items()
-                    if k != 'type'}
+                    if k not in ('type', 'out_channels')}
         assert (gen['out_channels'], gen['out_act']) == (1, 'tanh')
-        assert {k: v for k, v in disc.items() if k != 'in_channels'} == \
-            pggan['discriminator']
+        assert {k: v for k, v in disc.items() if k != 'in_channels'} == {
+            k: v for k, v in pggan['discriminator'].items()
+            if k != 'in_channels'}
+        channels = 3 if modality == 'fundus' else 1  # PGGAN's images
+        assert pggan['generator'].get('out_channels', 3) == channels
+        assert pggan['discriminator'].get('in_channels', 3) == channels
         optim = pg.optim_wrapper.to_dict()
         assert optim.pop('constructor') == 'PGGANOptimWrapperConstructor'
         assert sk.optim_wrapper.sketch.to_dict() == optim, modality

@@ -31,11 +31,15 @@ def test_diagnose_untrained_model_with_ema(fake_data_root, monkeypatch):
     assert out['real']['num'] == 8
     assert 0 < out['real']['ms_ssim_sketches'] <= 1
     assert out['real']['swd_halves'] > 0
+    drafts = out['real']['connectivity_sketches']
+    assert drafts['num'] == 8 and drafts['components'] >= 1
     assert set(out['samples']) == {'orig', 'ema'}
     # an untrained EMA generator is a copy of G_S: same samples
     assert out['samples']['ema'] == out['samples']['orig']
     for k, v in out['samples']['orig'].items():
-        if k.endswith('_levels'):  # SWD per level and their mean
+        if k == 'connectivity_sketches':
+            assert v['num'] == 8 and 0 <= v['largest'] <= 1
+        elif k.endswith('_levels'):  # SWD per level and their mean
             assert set(v) == {'64', '32', '16', 'avg'}
             per_level = [v[r] for r in ('64', '32', '16')]
             assert np.isclose(v['avg'], np.mean(per_level))

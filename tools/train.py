@@ -22,7 +22,7 @@ from mmengine.runner import Runner
 from mmskr.apis import apply_diff_augment, fill_from_data
 from mmskr.engine.runner_utils import (amp_optim_wrapper_cfg,
                                        find_resumable_checkpoint)
-from mmskr.utils.config_check import validate_config
+from mmskr.utils.config_check import check_model_types, validate_config
 
 
 def parse_args(argv=None):
@@ -126,6 +126,8 @@ def build_config(args) -> Config:
 def main(argv=None):
     args = parse_args(argv)
     cfg = build_config(args)
+    # a misspelt type is named before the channels are set on the model
+    check_model_types(cfg)
     # a folder config's 'auto' values, from the data (the dumped config
     # and the checkpoints keep them)
     filled = fill_from_data(cfg)

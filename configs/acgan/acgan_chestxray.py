@@ -1,10 +1,13 @@
 # ACGAN on chest X-ray (NORMAL/PNEUMONIA);
-# paper settings: 512x512x3 images, batch 16.
+# paper settings: 512x512x1 images, batch 16.
 _base_ = [
     '../_base_/models/acgan.py', '../_base_/datasets/chestxray.py',
-    '../_base_/settings/paper_512px.py', '../_base_/default_runtime.py'
+    '../_base_/settings/paper_512px_grey.py', '../_base_/default_runtime.py'
 ]
-model = dict(num_classes=2)  # NORMAL/PNEUMONIA, as in the data set base
+model = dict(
+    num_classes=2,  # NORMAL/PNEUMONIA, as in the data set base
+    generator=dict(out_channels=1),
+    discriminator=dict(in_channels=1))
 train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader

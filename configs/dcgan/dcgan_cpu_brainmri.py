@@ -1,9 +1,11 @@
 # DCGAN on brain MRI (no/yes tumour);
-# CPU-sized: 64x64, narrow networks, 2000 iterations of batch 16.
+# CPU-sized: 64x64x1, narrow networks, 2000 iterations of batch 16.
 _base_ = [
     '../_base_/models/dcgan_cpu.py', '../_base_/datasets/brainmri.py',
-    '../_base_/settings/cpu_64px.py', '../_base_/default_runtime.py'
+    '../_base_/settings/cpu_64px_grey.py', '../_base_/default_runtime.py'
 ]
+model = dict(
+    generator=dict(out_channels=1), discriminator=dict(in_channels=1))
 train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader

@@ -1,9 +1,13 @@
 # PGGAN on chest X-ray (NORMAL/PNEUMONIA);
-# paper settings: 512x512x3 images, batch 16.
+# paper settings: 512x512x1 images, batch 16.
 _base_ = [
     '../_base_/models/pggan.py', '../_base_/datasets/chestxray.py',
-    '../_base_/settings/paper_512px.py', '../_base_/default_runtime.py'
+    '../_base_/settings/paper_512px_grey.py', '../_base_/default_runtime.py'
 ]
+# mmagic's PGGANGenerator is RGB only; mmskr's subclass takes out_channels
+model = dict(
+    generator=dict(type='SketchPGGANGenerator', out_channels=1),
+    discriminator=dict(in_channels=1))
 train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader

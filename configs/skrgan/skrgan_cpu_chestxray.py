@@ -1,9 +1,14 @@
 # SkrGAN on chest X-ray (NORMAL/PNEUMONIA);
-# CPU-sized: 64x64, narrow networks, 2000 iterations of batch 16.
+# CPU-sized: 64x64x1, narrow networks, 2000 iterations of batch 16.
 _base_ = [
     '../_base_/models/skrgan_cpu.py', '../_base_/datasets/chestxray.py',
-    '../_base_/settings/cpu_64px.py', '../_base_/default_runtime.py'
+    '../_base_/settings/cpu_64px_grey.py', '../_base_/default_runtime.py'
 ]
+# grey images: G_P renders one channel, D_P reads sketch + image (2)
+model = dict(
+    renderer=dict(
+        generator=dict(out_channels=1),
+        discriminator=dict(in_channels=2)))
 train_dataloader = dict(
     dataset=dict(pipeline={{_base_.sketch_train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))

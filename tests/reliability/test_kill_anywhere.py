@@ -54,9 +54,10 @@ def test_sigkill_at_random_moments_then_resume(fake_data_root, tmp_path,
     for k in range(KILLS):
         ckpt = find_resumable_checkpoint(work) if osp.isdir(work) else None
         done = last_meta(work)['iter'] if ckpt else 0
-        # the restart logs iterations done+1, done+2, ...: kill after one
-        # of the next two, at a random point of the iteration or save
-        target, delay = done + rng.randint(1, 2), rng.uniform(0, 0.5)
+        # the restart logs iterations done+1, done+2, ...: kill after the
+        # second or third of them (so that every run leaves a checkpoint), at
+        # a random point of the iteration or save
+        target, delay = done + rng.randint(2, 3), rng.uniform(0, 0.5)
         log = str(tmp_path / f'run{k}.log')
         status = _run_and_kill(argv, train_env(fake_data_root), log,
                                target, delay)

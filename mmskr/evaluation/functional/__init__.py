@@ -10,6 +10,7 @@ from .memorisation import COPY_PERCENTILE, memorisation, nearest_distances
 from .ms_ssim import (MS_SSIM_WEIGHTS, ms_ssim_diversity, ms_ssim_num_scales,
                       ms_ssim_pairs, ms_ssim_weights, random_pairs)
 from .image_checks import ImageArray, check_images
+from .sketch_connectivity import sketch_connectivity
 from .swd import (SWD_AVG_KEY, SWD_SCALE, laplacian_pyramid,
                   pggan_swd, sliced_wasserstein, swd_descriptors,
                   swd_from_descriptors, swd_resolutions, wasserstein1d_sorted)
@@ -30,5 +31,6 @@ __all__ = [
     'swd_from_descriptors', 'swd_resolutions', 'wasserstein1d_sorted',
     'METRIC_KEYS', 'pooled_fov_pixels', 'vessel_metrics',
     'FRD_KEY', 'FRD_LABEL', 'FRDResult', 'compute_frd', 'luminance',
-    'COPY_PERCENTILE', 'memorisation', 'nearest_distances'
+    'COPY_PERCENTILE', 'memorisation', 'nearest_distances',
+    'sketch_connectivity'
 ]
