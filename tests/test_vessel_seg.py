@@ -41,6 +41,7 @@ def test_metrics_match_hand_computed_values():
     assert m['acc'] == pytest.approx(3 / 5)
     assert m['auc'] == pytest.approx(5 / 6)
     assert m['spe'] == pytest.approx(1 / 2)
+    assert m['f1'] == pytest.approx(2 * 2 / (2 * 2 + 1 + 1))
     assert (m['fov_pixels'], m['vessel_pixels']) == (5, 3)
     # all six pixels: the outside one is a missed vessel (p .1, y 1)
     m = vessel_metrics(PROBS, LABELS, np.ones_like(FOV))
@@ -115,6 +116,31 @@ def test_transforms_keep_image_and_labels_aligned():
     assert packed['data_samples']['gt_vessel'].shape == (1, 16, 16)
     with pytest.raises(ValueError, match='crop_size'):
         RandomPairedCrop(0)
+
+
+def test_patches_are_centred_inside_the_fov():
+    """With ``centre_key='fov'`` every patch's centre pixel is a FOV pixel
+    (a disc on a black border); the patch lies inside the image; a mask
+    without room for a patch is a clear error."""
+    h, w, size = 60, 70, 16
+    fov = np.zeros((h, w), np.uint8)
+    cv2.circle(fov, (50, 40), 12, 1, -1)  # off-centre, near the border
+    img = np.dstack([fov * 200] * 3).astype(np.uint8)
+    crop = RandomPairedCrop(size, keys=('img', 'fov'), centre_key='fov')
+    np.random.seed(0)
+    centres = set()
+    for _ in range(200):
+        out = crop(dict(img=img, fov=fov))
+        left, top, _, _ = out['crop_bbox']
+        assert 0 <= top <= h - size and 0 <= left <= w - size
+        assert fov[top + size // 2, left + size // 2] == 1
+        assert out['fov'][size // 2, size // 2] == 1
+        centres.add((top, left))
+    assert len(centres) > 50  # spread over the disc, not one place
+    edge = np.zeros((h, w), np.uint8)
+    edge[:3, :3] = 1  # only where no 16 px patch can be centred
+    with pytest.raises(ValueError, match='no pixel where a 16 px patch'):
+        crop(dict(img=img, fov=edge))
 
 
 def _fundus(rng, h: int, w: int):
@@ -260,11 +286,11 @@ def test_vessel_metric_in_the_runner_val_loop(fake_drive, tmp_path):
     runner = Runner.from_cfg(Config(cfg))
     got = runner.val()
     assert set(got) == {'vessel/sen', 'vessel/acc', 'vessel/auc',
-                        'vessel/spe'}
+                        'vessel/spe', 'vessel/f1'}
     test, _ = load_pairs(pairs)
     probs = predict(runner.model, test['img'])
     want = vessel_metrics(probs, test['vessel'], test['fov'])
-    for k in ('sen', 'acc', 'auc', 'spe'):
+    for k in ('sen', 'acc', 'auc', 'spe', 'f1'):
         assert got[f'vessel/{k}'] == pytest.approx(want[k], abs=1e-6), k
 
 

@@ -9,7 +9,8 @@ ROC curve), as in the DRIVE literature the paper follows:
 * SEN = TP / (TP + FN) and ACC = (TP + TN) / (TP + FP + TN + FN), with a
   pixel called vessel when its probability is ``>= threshold`` (0.5);
 * AUC: area under the ROC curve of the probabilities (threshold-free);
-* SPE = TN / (TN + FP) is returned too (the paper does not report it).
+* SPE = TN / (TN + FP) and F1 = 2 TP / (2 TP + FP + FN) (the Dice of the
+  thresholded map) are returned too (the paper reports neither).
 
 The counting and the ROC are scikit-learn's (``confusion_matrix``,
 ``roc_auc_score``), imported on first use so that ``import mmskr`` does not
@@ -20,7 +21,7 @@ from typing import Dict, Sequence, Union
 import numpy as np
 
 __all__ = [
-    'ACC', 'AUC', 'METRIC_KEYS', 'SEN', 'SPE', 'pooled_fov_pixels',
+    'ACC', 'AUC', 'F1', 'METRIC_KEYS', 'SEN', 'SPE', 'pooled_fov_pixels',
     'vessel_metrics'
 ]
 
@@ -28,6 +29,7 @@ SEN = 'sen'
 ACC = 'acc'
 AUC = 'auc'
 SPE = 'spe'
+F1 = 'f1'
 #: The paper's Table 2 columns, in order.
 METRIC_KEYS = (SEN, ACC, AUC)
 
@@ -96,7 +98,7 @@ def vessel_metrics(probs: ArrayOrList,
                    labels: ArrayOrList,
                    fovs: ArrayOrList,
                    threshold: float = 0.5) -> Dict[str, float]:
-    """SEN, ACC, AUC (and SPE) over the FOV pixels of all images.
+    """SEN, ACC, AUC (and SPE, F1) over the FOV pixels of all images.
 
     Args:
         probs, labels, fovs: As in :func:`pooled_fov_pixels`.
@@ -104,7 +106,7 @@ def vessel_metrics(probs: ArrayOrList,
             is ``>= threshold``. Defaults to 0.5 (the paper's protocol).
 
     Returns:
-        dict: ``sen``, ``acc``, ``auc``, ``spe`` (floats in [0, 1]),
+        dict: ``sen``, ``acc``, ``auc``, ``spe``, ``f1`` (floats in [0, 1]),
         ``fov_pixels`` and ``vessel_pixels`` (ints, the counts they were
         computed over).
 
@@ -127,6 +129,7 @@ def vessel_metrics(probs: ArrayOrList,
         ACC: float((tp + tn) / y_true.size),
         AUC: float(roc_auc_score(y_true, y_prob)),
         SPE: float(tn / (tn + fp)),
+        F1: float(2 * tp / (2 * tp + fp + fn)),
         'fov_pixels': int(y_true.size),
         'vessel_pixels': n_vessel,
     }

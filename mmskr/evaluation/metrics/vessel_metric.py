@@ -11,7 +11,7 @@ from ..functional.vessel_metrics import vessel_metrics
 
 @METRICS.register_module()
 class VesselMetric(BaseMetric):
-    """SEN, ACC, AUC and SPE of :class:`~mmskr.models.VesselSegmentor`
+    """SEN, ACC, AUC, SPE and F1 of :class:`~mmskr.models.VesselSegmentor`
     over the FOV pixels of the whole validation set (pooled, as in the DRIVE
     literature; :func:`~mmskr.evaluation.functional.vessel_metrics`).
 
@@ -66,8 +66,8 @@ class VesselMetric(BaseMetric):
                  torch.as_tensor(fov).cpu().numpy()[0].astype(np.uint8)))
 
     def compute_metrics(self, results: List[tuple]) -> Dict[str, float]:
-        """``sen``, ``acc``, ``auc``, ``spe`` over all kept images."""
+        """``sen``, ``acc``, ``auc``, ``spe``, ``f1`` over all kept images."""
         probs, labels, fovs = zip(*results)
         out = vessel_metrics(list(probs), list(labels), list(fovs),
                              self.threshold)
-        return {k: out[k] for k in ('sen', 'acc', 'auc', 'spe')}
+        return {k: out[k] for k in ('sen', 'acc', 'auc', 'spe', 'f1')}
