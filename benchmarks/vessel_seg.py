@@ -43,7 +43,9 @@ def parse_args(argv=None):
         '--drive',
         default=osp.join(os.environ.get('MMSKR_DATA_ROOT', 'data'), 'DRIVE'),
         help='the DRIVE folder (training/, test/; default: '
-        '$MMSKR_DATA_ROOT/DRIVE or ./data/DRIVE)')
+        '$MMSKR_DATA_ROOT/DRIVE or ./data/DRIVE); the native_* presets also '
+        'read any set as ROOT/{training,test}/{images,labels[,masks]}/ '
+        '(files matched by stem, FOV estimated without masks/)')
     for flag, arm, what, default in (
             ('--skrgan', 'skrgan', 'SkrGAN fundus checkpoint',
              'configs/skrgan/skrgan_cpu_fundus.py for cpu'),

@@ -129,12 +129,13 @@ def test_patches_are_centred_inside_the_fov():
     crop = RandomPairedCrop(size, keys=('img', 'fov'), centre_key='fov')
     np.random.seed(0)
     centres = set()
-    for _ in range(200):
-        out = crop(dict(img=img, fov=fov))
+    for k in range(200):
+        # the data set's masks carry a channel axis (HxWx1)
+        out = crop(dict(img=img, fov=fov[..., None] if k % 2 else fov))
         left, top, _, _ = out['crop_bbox']
         assert 0 <= top <= h - size and 0 <= left <= w - size
         assert fov[top + size // 2, left + size // 2] == 1
-        assert out['fov'][size // 2, size // 2] == 1
+        assert out['fov'][size // 2, size // 2].item() == 1
         centres.add((top, left))
     assert len(centres) > 50  # spread over the disc, not one place
     edge = np.zeros((h, w), np.uint8)
@@ -348,3 +349,47 @@ def test_vessel_seg_runs_end_to_end_and_reuses(fake_drive, untrained_skrgan,
     assert vessel_seg.main(['--leaderboard', '--results-dir',
                             str(results)]) == 0
     assert 'SkrGAN images + their sketches' in capsys.readouterr().out
+
+
+def test_native_protocol_trains_on_fov_patches_and_scores_whole_images(
+        fake_drive, tmp_path, capsys):
+    """``--preset native_smoke``: the images at their own 76x80 px, patches
+    in the FOV, whole-image sliding-window maps scored on the FOV pixels of
+    the original labels; the pretraining arms are refused for now."""
+    import vessel_seg
+    from experiments.table2 import harness
+    from experiments.table2.presets import PRESETS
+    from mmskr.datasets import load_pairs
+    work, results = tmp_path / 'work', tmp_path / 'results'
+    argv = ['--preset', 'native_smoke', '--drive', fake_drive, '--work-dir',
+            str(work), '--results-dir', str(results), '--arms', 'none']
+    assert vessel_seg.main(argv) == 0
+    rows = [json.loads(x) for x in open(results / 'results.jsonl')]
+    assert len(rows) == 1 and set(rows[0]) >= {'metrics'}
+    assert 'metrics_work' not in rows[0]
+    m = rows[0]['metrics']
+    assert set(m) >= {'sen', 'spe', 'acc', 'auc', 'f1'}
+    test, _ = load_pairs(str(work / 'native_smoke' / 'data' /
+                             'drive_test_native.npz'))
+    assert test['img'].shape == (2, 76, 80, 3)
+    assert m['fov_pixels'] == int(test['fov'].sum())
+    # the stitched maps are those of one whole-image pass
+    from mmengine.runner import load_checkpoint
+
+    from mmagic.registry import MODELS
+    from mmskr.datasets.transforms import image_to_input
+    from mmskr.models.editors.vessel_seg.sliding_window import \
+        pad_to_multiple
+    preset = PRESETS['native_smoke']
+    model = MODELS.build(harness.model_config(preset)).eval()
+    load_checkpoint(model, str(work / 'native_smoke' / 'none' / 'seed0' /
+                               'finetune' / 'iter_2.pth'), logger='silent')
+    maps = harness.predict_native(model, test['img'], preset)
+    with torch.no_grad():
+        x = pad_to_multiple(image_to_input(test['img'][0])[None], 4)
+        whole = torch.sigmoid(model(x))[0, 0, :76, :80].numpy()
+    np.testing.assert_allclose(maps[0], whole, atol=1e-5)
+    assert 'Table 2' in capsys.readouterr().out
+    with pytest.raises(ValueError, match='native protocol runs the arm'):
+        harness.run(preset, fake_drive, ['none', 'skrgan'], [0], str(work),
+                    str(results), {}, 4)

@@ -39,8 +39,12 @@ from mmskr.apis import DRAFT_SIZE, init_model, synthetic_pairs
 from mmskr.datasets import (PAIR_KEYS, load_drive_native, load_drive_pairs,
                             load_pairs, read_meta, save_pairs)
 from mmskr.datasets.transforms import image_to_input
+from mmskr.datasets.vessel_data import stack_padded
+from mmskr.datasets.vessel_folders import find_vessel_set, load_vessel_native
 from mmskr.engine.runner_utils import is_complete_checkpoint
 from mmskr.evaluation.functional import vessel_metrics
+from mmskr.models.editors.vessel_seg.sliding_window import (
+    sliding_window_logits, unet_receptive_radius)
 from mmskr.utils import save_png, tile
 from . import table
 from .presets import ARM_NAMES, SegPreset
@@ -125,9 +129,18 @@ def _cached_pairs(path: str, meta: dict, make) -> str:
     return path
 
 
-def drive_file(data_dir: str, drive: str, split: str, size: int) -> str:
-    """DRIVE ``split`` at ``size`` px as a cached pairs file."""
+def drive_file(data_dir: str, drive: str, split: str,
+               size: Optional[int]) -> str:
+    """DRIVE ``split`` at ``size`` px as a cached pairs file; ``size``
+    None: every image at its own resolution, from DRIVE or a folder in the
+    generic layout (``find_vessel_set``), padded outside the FOV to one
+    shape (``stack_padded``)."""
     meta = dict(drive=osp.abspath(drive), split=split, size=size)
+    if size is None:
+        return _cached_pairs(
+            osp.join(data_dir, f'drive_{split}_native.npz'), meta,
+            lambda: stack_padded(load_vessel_native(
+                find_vessel_set(drive, split))))
     return _cached_pairs(
         osp.join(data_dir, f'drive_{split}_{size}.npz'), meta,
         lambda: load_drive_pairs(drive, split, size))
@@ -156,10 +169,12 @@ def synthetic_file(data_dir: str, source: PairSource, preset: SegPreset,
 
 def train_pipeline(preset: SegPreset) -> List[dict]:
     """Classic augmentation, the same for synthetic and real pairs:
-    random patch (if the preset crops), the 8 flips/rotations by 90
-    degrees, brightness/contrast/gamma jitter."""
-    crop = ([dict(type='RandomPairedCrop', crop_size=preset.crop_size)]
-            if preset.crop_size else [])
+    random patch (if the preset crops; centred inside the FOV at native
+    resolution), the 8 flips/rotations by 90 degrees,
+    brightness/contrast/gamma jitter."""
+    centre = dict(centre_key='fov') if preset.native else {}
+    crop = ([dict(type='RandomPairedCrop', crop_size=preset.crop_size,
+                  **centre)] if preset.crop_size else [])
     return crop + [
         dict(type='Flip', keys=_KEYS, direction='horizontal'),
         dict(type='Flip', keys=_KEYS, direction='vertical'),
@@ -265,6 +280,34 @@ def train_stage(cfg: dict, name: str) -> dict:
 
 
 @torch.no_grad()
+def predict_native(model: torch.nn.Module, images: np.ndarray,
+                   preset: SegPreset) -> np.ndarray:
+    """Vessel probabilities of whole images of any size, window by window
+    (``preset.window``; margin: the U-Net's receptive radius rounded up to
+    its pooling grid, so the map equals a whole-image pass).
+
+    Args:
+        model (nn.Module): A :class:`VesselSegmentor` with a ``VesselUNet``.
+        images (np.ndarray): (N, H, W, 3) uint8 RGB.
+        preset (SegPreset): ``num_levels`` and ``window``.
+
+    Returns:
+        np.ndarray: (N, H, W) float32 in [0, 1].
+    """
+    align = 2**preset.num_levels
+    margin = -(-unet_receptive_radius(preset.num_levels) // align) * align
+    device = next(model.parameters()).device
+    model.eval()
+    out = []
+    for im in images:
+        x = image_to_input(im)[None].to(device)
+        logits = sliding_window_logits(model.backbone, x, preset.window,
+                                       margin, align)
+        out.append(torch.sigmoid(logits)[0, 0].cpu().numpy())
+    return np.stack(out)
+
+
+@torch.no_grad()
 def predict(model: torch.nn.Module, images: np.ndarray,
             batch_size: int = 8) -> np.ndarray:
     """Vessel probabilities of whole images.
@@ -294,7 +337,8 @@ def evaluate(checkpoint: str, preset: SegPreset, test: Dict[str, np.ndarray],
     Returns:
         dict: ``metrics`` (at DRIVE's own grid: probabilities resized
         bilinearly to each label's size) and ``metrics_work`` (at the
-        working resolution, against the resized labels).
+        working resolution, against the resized labels); a native preset
+        has only ``metrics`` (its working grid is the images' own).
     """
     from mmengine.runner import load_checkpoint
 
@@ -302,6 +346,10 @@ def evaluate(checkpoint: str, preset: SegPreset, test: Dict[str, np.ndarray],
     model = MODELS.build(model_config(preset))
     load_checkpoint(model, checkpoint, map_location='cpu', strict=True,
                     logger='silent')
+    if preset.native:  # the working grid is the images' own
+        probs = predict_native(model.to(device), test['img'], preset)
+        return dict(metrics=vessel_metrics(probs, test['vessel'],
+                                           test['fov']))
     probs = predict(model.to(device), test['img'])
     full = [
         np.clip(cv2.resize(p, v.shape[::-1], interpolation=cv2.INTER_LINEAR),
@@ -370,13 +418,25 @@ def run_arm_seed(preset: SegPreset, arm: str, seed: int, work_root: str,
     return row
 
 
-def _pairs_preview(files: Dict[str, str], path: str, n: int = 4) -> None:
-    """One row per pairs file: n (image | label) cells."""
+def _fit(cell: np.ndarray, max_height: int) -> np.ndarray:
+    """``cell`` area-shrunk to at most ``max_height`` rows."""
+    h, w = cell.shape[:2]
+    if h <= max_height:
+        return cell
+    return cv2.resize(cell, (round(w * max_height / h), max_height),
+                      interpolation=cv2.INTER_AREA)
+
+
+def _pairs_preview(files: Dict[str, str], path: str, n: int = 4,
+                   max_height: int = 192) -> None:
+    """One row per pairs file: n (image | label) cells, native-resolution
+    cells shrunk to ``max_height`` rows."""
     rows = []
     for key in files:
         pairs, _ = load_pairs(files[key])
         cells = [
-            np.concatenate([img, np.repeat(v[..., None] * 255, 3, -1)], 1)
+            _fit(np.concatenate([img, np.repeat(v[..., None] * 255, 3, -1)],
+                                1), max_height)
             for img, v in zip(pairs['img'][:n], pairs['vessel'][:n])
         ]
         rows.append(tile(cells, cols=n))
@@ -413,6 +473,12 @@ def run(preset: SegPreset,
         list[str]: Errors of (arm, seed) runs that failed.
     """
     data_dir = osp.join(work_root, preset.name, 'data')
+    if preset.native and set(arms) - {'none'}:
+        raise ValueError(
+            f'preset {preset.name}: the native protocol runs the arm "none" '
+            'only so far; its pretraining arms need synthetic pairs at the '
+            'photographs\' scale (issue 27); run them with the cpu or gpu '
+            'preset')
     protocol = protocol_dict(preset, drive)
     print('Protocol: ' + json.dumps(protocol, sort_keys=True), flush=True)
     files = dict(train=drive_file(data_dir, drive, 'training', preset.size),
@@ -424,7 +490,7 @@ def run(preset: SegPreset,
     _pairs_preview({k: v for k, v in files.items() if k != 'test'},
                    osp.join(results_dir, 'pairs.png'))
     test, _ = load_pairs(files['test'])
-    native = load_drive_native(drive, 'test')
+    native = None if preset.native else load_drive_native(drive, 'test')
     results_file = osp.join(results_dir, 'results.jsonl')
 
     def cell(arm: str, seed: int, label: str) -> None:

@@ -30,8 +30,13 @@ class SegPreset(ExperimentPreset):
 
     Args:
         name (str): Preset name.
-        size (int): Working resolution S: DRIVE photographs (565x584) and
-            synthetic images are resized to S x S.
+        size (int, optional): Working resolution S: DRIVE photographs
+            (565x584) and synthetic images are resized to S x S. None: each
+            image at its own resolution (the native protocol): training on
+            ``crop_size`` patches centred inside the FOV, inference over
+            whole images in ``window`` px crops
+            (:func:`~mmskr.models.editors.vessel_seg.sliding_window.
+            sliding_window_logits`), metrics on the images' own grid.
         skrgan_config (str): SkrGAN config, relative to the repository
             root, whose checkpoint ``--skrgan`` is.
         other_config (str): Config of the GAN of the ``other`` arm.
@@ -50,9 +55,12 @@ class SegPreset(ExperimentPreset):
             order, augmentation); the same for every arm.
         rim_erode (int): Erosion (pixels at S) of the FOV estimated on a
             synthetic image, removing the sketch's FOV rim from its label.
+        window (int, optional): Inference crop side of the native protocol
+            (a multiple of ``2 ** num_levels``; its margin is the U-Net's
+            receptive radius, so the map equals a whole-image pass).
         description (str): One line for ``--help`` and the table.
     """
-    size: int
+    size: Optional[int]
     skrgan_config: str
     other_config: str
     base_channels: int
@@ -65,6 +73,12 @@ class SegPreset(ExperimentPreset):
     num_synthetic: int
     seeds: Tuple[int, ...]
     rim_erode: int
+    window: Optional[int] = None
+
+    @property
+    def native(self) -> bool:
+        """Images at their own resolution (``size`` None)."""
+        return self.size is None
 
 
 PRESETS: Dict[str, SegPreset] = by_name(
@@ -122,5 +136,44 @@ PRESETS: Dict[str, SegPreset] = by_name(
         description='one GPU, closer to the paper: 512 px (the paper '
         'SkrGAN\'s resolution), 4-level U-Net of width 32, 128 px '
         'patches of batch 16, 10000 pretraining + 4000 fine-tuning '
-        'iterations, 2000 synthetic pairs, seeds 0-4'))
+        'iterations, 2000 synthetic pairs, seeds 0-4'),
+    SegPreset(
+        'native_smoke',
+        size=None,
+        skrgan_config='configs/skrgan/skrgan_cpu_fundus.py',
+        other_config='configs/pggan/pggan_cpu_fundus.py',
+        base_channels=4,
+        num_levels=2,
+        batch_size=2,
+        pretrain_iters=2,
+        finetune_iters=2,
+        lr=1e-3,
+        crop_size=32,
+        num_synthetic=4,
+        seeds=(0, ),
+        rim_erode=2,
+        window=96,
+        description='the native protocol\'s plumbing in seconds: images '
+        'at their own resolution, 32 px patches in the FOV, a 2-level '
+        'U-Net of width 4, 2 iterations, 96 px inference windows'),
+    SegPreset(
+        'native_cpu',
+        size=None,
+        skrgan_config='configs/skrgan/skrgan_cpu_fundus.py',
+        other_config='configs/pggan/pggan_cpu_fundus.py',
+        base_channels=16,
+        num_levels=3,
+        batch_size=16,
+        pretrain_iters=2000,
+        finetune_iters=4000,
+        lr=1e-3,
+        crop_size=64,
+        num_synthetic=2000,
+        seeds=(0, 1, 2),
+        rim_erode=2,
+        window=256,
+        description='2-core CPU at DRIVE\'s own 565x584 grid: 64 px '
+        'patches centred in the FOV, batch 16, 3-level U-Net of width 16, '
+        '4000 fine-tuning iterations, sliding-window inference (256 px '
+        'windows), seeds 0-2'))
 

@@ -38,6 +38,13 @@ _GRIDS = (('metrics', "DRIVE's 565x584 grid (the paper's)"),
 Results = Dict[Tuple[str, int], dict]
 
 
+def _grids(results: Results) -> List[Tuple[str, str]]:
+    """The evaluation grids the rows have (a native-resolution preset has
+    no separate working grid)."""
+    return [(g, t) for g, t in _GRIDS
+            if any(g in r for r in results.values())]
+
+
 def load_results(path: str) -> Results:
     """Newest row per (arm, seed) of a JSON-lines file ({} if missing).
 
@@ -155,7 +162,7 @@ def _notes(results: Results) -> List[str]:
                                if k != 'checkpoint_mtime'}, sort_keys=True)
                    for (a, _), r in results.items() if a == arm}
         notes += [f'Pairs of {arm}: {s}' for s in sorted(sources)]
-    for grid, title in _GRIDS:
+    for grid, title in _grids(results):
         notes += _verdicts(results, grid, title)
     notes.append(
         'SEN = TP/(TP+FN), ACC = (TP+TN)/all at threshold 0.5, AUC of the '
@@ -176,7 +183,7 @@ def render(results: Results, fmt: str = 'text') -> str:
         raise ValueError(f"fmt must be 'text' or 'markdown', got {fmt!r}")
     tablefmt = 'github' if fmt == 'markdown' else 'simple'
     parts = []
-    for grid, title in _GRIDS:
+    for grid, title in _grids(results):
         summary = summarize(results, grid)
         table = tabulate(_body(summary, grid == 'metrics'), _HEADER,
                          tablefmt=tablefmt, disable_numparse=True)
@@ -193,7 +200,7 @@ def summary(results: Results) -> str:
     """Markdown of our rows at both grids, without the paper's rows and
     the notes (the README's Table 2)."""
     parts = []
-    for grid, title in _GRIDS:
+    for grid, title in _grids(results):
         body = [r[:1] + r[2:] for r in _body(summarize(results, grid), False)]
         table = tabulate(body, _HEADER[:1] + _HEADER[2:], tablefmt='github',
                          disable_numparse=True)

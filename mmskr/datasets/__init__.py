@@ -6,6 +6,8 @@ from .medical_image_dataset import MedicalImageDataset
 from .vessel_data import (PAIR_KEYS, estimate_fov, load_drive_native,
                           load_drive_pairs, load_pairs, read_meta, save_pairs,
                           sketch_to_label)
+from .vessel_folders import (find_vessel_set, load_vessel_native,
+                             vessel_folder_triples)
 from .vessel_pair_dataset import VesselPairDataset
 
 __all__ = [
@@ -13,5 +15,6 @@ __all__ = [
     'MedicalImageDataset', 'drive_triples', 'list_image_files',
     'probe_image', 'read_medical_image', 'PAIR_KEYS', 'VesselPairDataset',
     'estimate_fov', 'load_drive_native', 'load_drive_pairs', 'load_pairs',
-    'read_meta', 'save_pairs', 'sketch_to_label'
+    'read_meta', 'save_pairs', 'sketch_to_label', 'find_vessel_set',
+    'load_vessel_native', 'vessel_folder_triples'
 ]

@@ -33,7 +33,7 @@ __all__ = [
     'PAIR_KEYS', 'binarize', 'check_pairs', 'estimate_fov',
     'load_drive_native', 'load_drive_pairs', 'load_pairs',
     'load_sample_set', 'read_meta', 'resize_binary',
-    'resize_image', 'save_pairs', 'sketch_to_label'
+    'resize_image', 'save_pairs', 'sketch_to_label', 'stack_padded'
 ]
 
 PAIR_KEYS = ('img', 'vessel', 'fov')
@@ -184,6 +184,38 @@ def load_drive_native(root: str, split: str) -> Dict[str, list]:
         out['fov'].append(fov)
         out['sample_id'].append(triple['sample_id'])
     return out
+
+
+def stack_padded(images: Dict[str, list]) -> Dict[str, np.ndarray]:
+    """A set of pairs (module docstring) from images of any sizes.
+
+    Each image, label and mask is padded at the bottom and right to the
+    largest height and width with zeros: the padding lies outside the FOV,
+    which the losses, the patch sampler (``centre_key='fov'``) and the
+    metrics all ignore, so a padded set trains and scores like the images
+    themselves.
+
+    Args:
+        images (dict): ``img`` (list of HxWx3 uint8), ``vessel`` and
+            ``fov`` (lists of HxW uint8 {0, 1}), ``sample_id`` (list of
+            str), e.g. from :func:`~mmskr.datasets.load_vessel_native`.
+
+    Returns:
+        dict: ``img`` (N, H, W, 3), ``vessel``, ``fov`` (N, H, W) uint8 and
+        ``sample_id`` (N,) str.
+    """
+    h = max(a.shape[0] for a in images['img'])
+    w = max(a.shape[1] for a in images['img'])
+
+    def pad(arrays: list) -> np.ndarray:
+        out = np.zeros((len(arrays), h, w) + arrays[0].shape[2:], np.uint8)
+        for i, a in enumerate(arrays):
+            out[i, :a.shape[0], :a.shape[1]] = a
+        return out
+
+    return dict(img=pad(images['img']), vessel=pad(images['vessel']),
+                fov=pad(images['fov']),
+                sample_id=np.array(images['sample_id']))
 
 
 def save_pairs(path: str, pairs: Dict[str, np.ndarray], meta: dict) -> None:

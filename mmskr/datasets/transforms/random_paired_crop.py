@@ -61,8 +61,8 @@ class RandomPairedCrop(BaseTransform):
                     np.random.randint(0, w - size + 1))
         half = size // 2
         # centres whose patch fits: rows half..h-size+half, likewise cols
-        allowed = np.asarray(results[self.centre_key])[
-            half:h - size + half + 1, half:w - size + half + 1]
+        mask = np.asarray(results[self.centre_key]).reshape(h, w)  # HxW[x1]
+        allowed = mask[half:h - size + half + 1, half:w - size + half + 1]
         ys, xs = np.nonzero(allowed)
         if not len(ys):
             raise ValueError(f'RandomPairedCrop: {self.centre_key!r} has no '
