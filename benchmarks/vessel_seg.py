@@ -64,7 +64,7 @@ def parse_args(argv=None):
     p.add_argument(
         '--arms', nargs='+', choices=ARMS,
         help='arms to run (default: none and skrgan, plus other with '
-        '--other-gan)')
+        '--other-gan; native presets: plain, none and real)')
     p.add_argument(
         '--work-dir',
         default=osp.join(REPO, 'work_dirs', 'vessel_seg'),
@@ -111,7 +111,8 @@ def main(argv=None) -> int:
         print(f'vessel_seg.py: --drive {args.drive} is not a folder; pass '
               'the DRIVE folder (training/, test/)', file=sys.stderr)
         return 2
-    arms = args.arms or (['none', 'skrgan'] +
+    arms = args.arms or (['plain', 'none', 'real'] if preset.native else
+                         ['none', 'skrgan'] +
                          (['other'] if args.other_gan else []))
     sources = _sources(args, preset, arms)
     num = args.synthetic if args.synthetic is not None else \

@@ -362,12 +362,23 @@ def test_native_protocol_trains_on_fov_patches_and_scores_whole_images(
     from mmskr.datasets import load_pairs
     work, results = tmp_path / 'work', tmp_path / 'results'
     argv = ['--preset', 'native_smoke', '--drive', fake_drive, '--work-dir',
-            str(work), '--results-dir', str(results), '--arms', 'none']
-    assert vessel_seg.main(argv) == 0
+            str(work), '--results-dir', str(results)]
+    assert vessel_seg.main(argv) == 0  # arms plain, none, real
     rows = [json.loads(x) for x in open(results / 'results.jsonl')]
-    assert len(rows) == 1 and set(rows[0]) >= {'metrics'}
-    assert 'metrics_work' not in rows[0]
-    m = rows[0]['metrics']
+    assert [r['arm'] for r in rows] == ['plain', 'none', 'real']
+    assert all('metrics_work' not in r for r in rows)
+    assert [r['iters']['pretrain'] for r in rows] == [0, 0, 2]
+    assert rows[2]['source']['labels'] == 'sketch_draft'
+    stage = json.loads((work / 'native_smoke' / 'plain' / 'seed0' /
+                        'finetune' / 'stage.json').read_text())
+    steps = stage['key']['train_dataloader']['dataset']['pipeline']
+    assert [s['type'] for s in steps] == ['RandomPairedCrop',
+                                          'PackVesselInputs']
+    assert steps[0]['centre_key'] == 'fov'
+    real, _ = load_pairs(str(work / 'native_smoke' / 'data' /
+                             'real_drafts_native.npz'))
+    assert real['img'].shape == (2, 76, 80, 3) and real['vessel'].any()
+    m = rows[1]['metrics']
     assert set(m) >= {'sen', 'spe', 'acc', 'auc', 'f1'}
     test, _ = load_pairs(str(work / 'native_smoke' / 'data' /
                              'drive_test_native.npz'))
@@ -390,6 +401,6 @@ def test_native_protocol_trains_on_fov_patches_and_scores_whole_images(
         whole = torch.sigmoid(model(x))[0, 0, :76, :80].numpy()
     np.testing.assert_allclose(maps[0], whole, atol=1e-5)
     assert 'Table 2' in capsys.readouterr().out
-    with pytest.raises(ValueError, match='native protocol runs the arm'):
+    with pytest.raises(ValueError, match='native protocol runs the arms'):
         harness.run(preset, fake_drive, ['none', 'skrgan'], [0], str(work),
                     str(results), {}, 4)

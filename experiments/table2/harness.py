@@ -36,10 +36,12 @@ from experiments.runner import (REPO, Log, leaderboard as _leaderboard,
                                 reused_row, run_cells, write_json,
                                 write_tables)
 from mmskr.apis import DRAFT_SIZE, init_model, synthetic_pairs
+from mmskr.apis.synthetic_pairs import draft_at_scale, pairs_from_samples
 from mmskr.datasets import (PAIR_KEYS, load_drive_native, load_drive_pairs,
                             load_pairs, read_meta, save_pairs)
 from mmskr.datasets.transforms import image_to_input
-from mmskr.datasets.vessel_data import stack_padded
+from mmskr.datasets.vessel_data import (estimate_fov, resize_image,
+                                        sketch_to_label, stack_padded)
 from mmskr.datasets.vessel_folders import find_vessel_set, load_vessel_native
 from mmskr.engine.runner_utils import is_complete_checkpoint
 from mmskr.evaluation.functional import vessel_metrics
@@ -47,7 +49,7 @@ from mmskr.models.editors.vessel_seg.sliding_window import (
     sliding_window_logits, unet_receptive_radius)
 from mmskr.utils import save_png, tile
 from . import table
-from .presets import ARM_NAMES, SegPreset
+from .presets import ARM_NAMES, PRETRAINED, SegPreset
 
 __all__ = ['PairSource', 'leaderboard', 'predict', 'run', 'stage_config']
 
@@ -167,14 +169,47 @@ def synthetic_file(data_dir: str, source: PairSource, preset: SegPreset,
         make)
 
 
-def train_pipeline(preset: SegPreset) -> List[dict]:
-    """Classic augmentation, the same for synthetic and real pairs:
-    random patch (if the preset crops; centred inside the FOV at native
-    resolution), the 8 flips/rotations by 90 degrees,
-    brightness/contrast/gamma jitter."""
+def real_file(data_dir: str, drive: str, preset: SegPreset) -> str:
+    """The training images labelled with their own sketch drafts (arm
+    ``real``), cached: what the synthetic arms' labels are, on the real
+    images. The draft is drawn at a short side of at least 512 px
+    (``draft_at_scale``), kept inside the FOV estimated from the image and
+    eroded by ``preset.rim_erode`` (the rim), as for GAN images; at a
+    working size S the image and draft are area-resized to S first."""
+    meta = dict(drive=osp.abspath(drive), split='training',
+                size=preset.size, labels='sketch_draft',
+                rim_erode=preset.rim_erode)
+
+    def make():
+        data = load_vessel_native(find_vessel_set(drive, 'training'))
+        images, drafts = data['img'], [draft_at_scale(i) for i in data['img']]
+        if not preset.native:
+            return dict(pairs_from_samples(
+                np.stack([resize_image(i, preset.size) for i in images]
+                         ).transpose(0, 3, 1, 2),
+                np.stack([resize_image(d, preset.size) for d in drafts]),
+                preset.size, rim_erode=preset.rim_erode),
+                sample_id=np.array(data['sample_id']))
+        fovs = [estimate_fov(i, erode=preset.rim_erode) for i in images]
+        return stack_padded(dict(
+            img=images, fov=fovs, sample_id=data['sample_id'],
+            vessel=[sketch_to_label(d, f) for d, f in zip(drafts, fovs)]))
+
+    return _cached_pairs(
+        osp.join(data_dir, f'real_drafts_{preset.size or "native"}.npz'),
+        meta, make)
+
+
+def train_pipeline(preset: SegPreset, augment: bool = True) -> List[dict]:
+    """Random patch (if the preset crops; centred inside the FOV at
+    native resolution), then, with ``augment``, the classic augmentation,
+    the same for synthetic and real pairs: the 8 flips/rotations by 90
+    degrees, brightness/contrast/gamma jitter."""
     centre = dict(centre_key='fov') if preset.native else {}
     crop = ([dict(type='RandomPairedCrop', crop_size=preset.crop_size,
                   **centre)] if preset.crop_size else [])
+    if not augment:
+        return crop + [dict(type='PackVesselInputs')]
     return crop + [
         dict(type='Flip', keys=_KEYS, direction='horizontal'),
         dict(type='Flip', keys=_KEYS, direction='vertical'),
@@ -195,8 +230,10 @@ def model_config(preset: SegPreset) -> dict:
 
 def stage_config(preset: SegPreset, pairs_file: str, work_dir: str,
                  seed: int, iters: int,
-                 load_from: Optional[str] = None) -> dict:
-    """The Runner config of one training stage (JSON-able).
+                 load_from: Optional[str] = None,
+                 augment: bool = True) -> dict:
+    """The Runner config of one training stage (JSON-able); ``augment``:
+    see :func:`train_pipeline`.
 
     Adam at ``preset.lr`` with cosine decay to 1% over ``iters``
     iterations of ``preset.batch_size`` pairs; one checkpoint at the end
@@ -217,7 +254,7 @@ def stage_config(preset: SegPreset, pairs_file: str, work_dir: str,
             dataset=dict(
                 type='VesselPairDataset',
                 pairs_file=pairs_file,
-                pipeline=train_pipeline(preset))),
+                pipeline=train_pipeline(preset, augment))),
         train_cfg=dict(type='IterBasedTrainLoop', max_iters=iters),
         optim_wrapper=dict(
             type='OptimWrapper', optimizer=dict(type='Adam', lr=preset.lr)),
@@ -383,13 +420,14 @@ def run_arm_seed(preset: SegPreset, arm: str, seed: int, work_root: str,
     seed_dir = osp.join(work_root, preset.name, arm, f'seed{seed}')
     name = name or f'{arm}/seed{seed}'
     stages, load_from = {}, None
-    if arm != 'none':
+    if arm in PRETRAINED:
         cfg = stage_config(preset, files[arm], osp.join(seed_dir, 'pretrain'),
                            seed, preset.pretrain_iters)
         stages['pretrain'] = train_stage(cfg, f'{name} pretrain')
         load_from = stages['pretrain']['checkpoint']
     cfg = stage_config(preset, files['train'], osp.join(seed_dir, 'finetune'),
-                       seed, preset.finetune_iters, load_from)
+                       seed, preset.finetune_iters, load_from,
+                       augment=arm != 'plain')
     stages['finetune'] = train_stage(cfg, f'{name} finetune')
     ckpt = stages['finetune']['checkpoint']
     result_file = osp.join(seed_dir, 'result.json')
@@ -404,7 +442,7 @@ def run_arm_seed(preset: SegPreset, arm: str, seed: int, work_root: str,
         preset=preset.name, arm=arm, seed=seed, source=source,
         protocol=protocol, checkpoint=osp.relpath(ckpt, work_root),
         checkpoint_mtime=osp.getmtime(ckpt),
-        iters=dict(pretrain=preset.pretrain_iters if arm != 'none' else 0,
+        iters=dict(pretrain=preset.pretrain_iters if arm in PRETRAINED else 0,
                    finetune=preset.finetune_iters),
         train_wall_s={k: v['wall_s'] for k, v in stages.items()},
         final_loss={k: round(v['loss'], 5) for k, v in stages.items()},
@@ -473,20 +511,21 @@ def run(preset: SegPreset,
         list[str]: Errors of (arm, seed) runs that failed.
     """
     data_dir = osp.join(work_root, preset.name, 'data')
-    if preset.native and set(arms) - {'none'}:
+    if preset.native and set(arms) & {'skrgan', 'other'}:
         raise ValueError(
-            f'preset {preset.name}: the native protocol runs the arm "none" '
-            'only so far; its pretraining arms need synthetic pairs at the '
+            f'preset {preset.name}: the native protocol runs the arms plain, '
+            'none and real so far; the synthetic arms need pairs at the '
             'photographs\' scale (issue 27); run them with the cpu or gpu '
             'preset')
     protocol = protocol_dict(preset, drive)
     print('Protocol: ' + json.dumps(protocol, sort_keys=True), flush=True)
     files = dict(train=drive_file(data_dir, drive, 'training', preset.size),
                  test=drive_file(data_dir, drive, 'test', preset.size))
-    for arm in arms:
-        if arm != 'none':
-            files[arm] = synthetic_file(data_dir, sources[arm], preset,
-                                        num_synthetic, device)
+    if 'real' in arms:
+        files['real'] = real_file(data_dir, drive, preset)
+    for arm in set(arms) & {'skrgan', 'other'}:
+        files[arm] = synthetic_file(data_dir, sources[arm], preset,
+                                    num_synthetic, device)
     _pairs_preview({k: v for k, v in files.items() if k != 'test'},
                    osp.join(results_dir, 'pairs.png'))
     test, _ = load_pairs(files['test'])
@@ -494,9 +533,12 @@ def run(preset: SegPreset,
     results_file = osp.join(results_dir, 'results.jsonl')
 
     def cell(arm: str, seed: int, label: str) -> None:
-        source = (dict(sources[arm].describe(num_synthetic),
-                       rim_erode=preset.rim_erode, name=sources[arm].name)
-                  if arm != 'none' else None)
+        source = None
+        if arm == 'real':
+            source = dict(read_meta(files['real']), name=ARM_NAMES['real'])
+        elif arm in sources:
+            source = dict(sources[arm].describe(num_synthetic),
+                          rim_erode=preset.rim_erode, name=sources[arm].name)
         run_arm_seed(
             preset, arm, seed, work_root, files, source, protocol,
             lambda ckpt: evaluate(ckpt, preset, test, native, device),

@@ -11,14 +11,22 @@ from typing import Dict, Optional, Tuple
 
 from experiments.runner import ExperimentPreset, by_name
 
-__all__ = ['ARMS', 'ARM_NAMES', 'PRESETS', 'SegPreset']
+__all__ = ['ARMS', 'ARM_NAMES', 'PRESETS', 'PRETRAINED', 'SegPreset']
 
-#: ``none``: fine-tuning only (classic augmentation); ``skrgan``: pretrained
-#: on SkrGAN's (image, sketch) pairs; ``other``: pretrained on images of
-#: another GAN labelled with their sketch drafts.
-ARMS: Tuple[str, ...] = ('none', 'skrgan', 'other')
+#: ``plain``: fine-tuning only, without augmentation; ``none``: fine-tuning
+#: only, with the classic augmentation (the field's baseline); ``real``:
+#: pretrained on the real training images labelled with their sketch drafts
+#: (the control: what any GAN trained on those images could add at most);
+#: ``skrgan``: pretrained on SkrGAN's (image, sketch) pairs; ``other``:
+#: pretrained on images of another GAN labelled with their sketch drafts.
+#: Every pretrained arm is fine-tuned like ``none``.
+ARMS: Tuple[str, ...] = ('plain', 'none', 'real', 'skrgan', 'other')
+#: Arms that pretrain before fine-tuning.
+PRETRAINED: Tuple[str, ...] = ('real', 'skrgan', 'other')
 ARM_NAMES: Dict[str, str] = {
+    'plain': 'none, without augmentation',
     'none': 'none (classic augmentation only)',
+    'real': 'the real training images + their sketch drafts',
     'skrgan': 'SkrGAN images + their sketches',
     'other': '{name} images + sketch drafts',
 }
@@ -170,7 +178,7 @@ PRESETS: Dict[str, SegPreset] = by_name(
         crop_size=64,
         num_synthetic=2000,
         seeds=(0, 1, 2),
-        rim_erode=2,
+        rim_erode=12,  # at DRIVE's scale, as the gpu preset's 512 px
         window=256,
         description='2-core CPU at DRIVE\'s own 565x584 grid: 64 px '
         'patches centred in the FOV, batch 16, 3-level U-Net of width 16, '

@@ -157,7 +157,7 @@ def _notes(results: Results) -> List[str]:
             for r in results.values()
         })
     ]
-    for arm in ('skrgan', 'other'):
+    for arm in ('real', 'skrgan', 'other'):
         sources = {json.dumps({k: v for k, v in r['source'].items()
                                if k != 'checkpoint_mtime'}, sort_keys=True)
                    for (a, _), r in results.items() if a == arm}
