@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from training_runs import load_cli
 
 import mmskr  # noqa: F401  (registers mmagic workarounds first)
 from experiments.table2.harness import stage_config, train_stage
@@ -404,3 +405,38 @@ def test_native_protocol_trains_on_fov_patches_and_scores_whole_images(
     with pytest.raises(ValueError, match='native protocol runs the arms'):
         harness.run(preset, fake_drive, ['none', 'skrgan'], [0], str(work),
                     str(results), {}, 4)
+
+
+def test_finetune_length_is_chosen_on_held_out_training_images(
+        fake_drive, tmp_path, capsys):
+    """The validation split is seeded and disjoint from the fitted images;
+    each length trains its own run on the rest; the test images are never
+    read."""
+    from experiments.table2.finetune_length import (choose_length,
+                                                    split_indices)
+    fit, val = split_indices(20, 5, 0)
+    assert len(val) == 5 and not set(fit) & set(val)
+    assert sorted(fit + val) == list(range(20))
+    assert split_indices(20, 5, 0) == (fit, val)
+    with pytest.raises(ValueError, match='0 < num_val < 2'):
+        split_indices(2, 2, 0)
+    rows = [dict(length=L, metrics=dict(sen=.5, spe=.5, acc=.5, auc=a,
+                                        f1=.5))
+            for L, a in ((10, .8), (20, .9), (20, .7), (40, .85))]
+    assert choose_length(rows)['length'] == 40  # mean AUC .85 > .8 = .8
+    import shutil
+    drive = tmp_path / 'DRIVE'
+    shutil.copytree(fake_drive, drive)
+    shutil.rmtree(drive / 'test')  # never needed
+    length = load_cli('benchmarks/vessel_seg_length.py')
+    results = tmp_path / 'results'
+    argv = ['--preset', 'native_smoke', '--drive', str(drive), '--lengths',
+            '1', '2', '--val', '1', '--work-dir', str(tmp_path / 'work'),
+            '--results-dir', str(results)]
+    assert length.main(argv) == 0
+    rows = [json.loads(x) for x in open(results / 'finetune_length.jsonl')]
+    assert [(r['length'], r['seed']) for r in rows] == [(1, 0), (2, 0)]
+    assert all(len(r['split']['val']) == 1 for r in rows)
+    assert 'highest mean validation AUC' in capsys.readouterr().out
+    assert length.main(argv) == 0  # reused: no new rows
+    assert len(open(results / 'finetune_length.jsonl').readlines()) == 2

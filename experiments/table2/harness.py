@@ -231,9 +231,11 @@ def model_config(preset: SegPreset) -> dict:
 def stage_config(preset: SegPreset, pairs_file: str, work_dir: str,
                  seed: int, iters: int,
                  load_from: Optional[str] = None,
-                 augment: bool = True) -> dict:
+                 augment: bool = True,
+                 indices: Optional[List[int]] = None) -> dict:
     """The Runner config of one training stage (JSON-able); ``augment``:
-    see :func:`train_pipeline`.
+    see :func:`train_pipeline`; ``indices``: train on these pairs of the
+    file only (None: all).
 
     Adam at ``preset.lr`` with cosine decay to 1% over ``iters``
     iterations of ``preset.batch_size`` pairs; one checkpoint at the end
@@ -254,6 +256,7 @@ def stage_config(preset: SegPreset, pairs_file: str, work_dir: str,
             dataset=dict(
                 type='VesselPairDataset',
                 pairs_file=pairs_file,
+                indices=indices,
                 pipeline=train_pipeline(preset, augment))),
         train_cfg=dict(type='IterBasedTrainLoop', max_iters=iters),
         optim_wrapper=dict(
