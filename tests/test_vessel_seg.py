@@ -402,9 +402,24 @@ def test_native_protocol_trains_on_fov_patches_and_scores_whole_images(
         whole = torch.sigmoid(model(x))[0, 0, :76, :80].numpy()
     np.testing.assert_allclose(maps[0], whole, atol=1e-5)
     assert 'Table 2' in capsys.readouterr().out
-    with pytest.raises(ValueError, match='native protocol runs the arms'):
-        harness.run(preset, fake_drive, ['none', 'skrgan'], [0], str(work),
-                    str(results), {}, 4)
+
+
+def test_native_synthetic_pairs_are_enlarged_to_the_photographs_scale(
+        fake_drive, untrained_skrgan, tmp_path):
+    """At native resolution a 64 px GAN's pairs are enlarged to the
+    fine-tuning images' short side (76 px here), and the row says so."""
+    import vessel_seg
+    from mmskr.datasets import load_pairs
+    work, results = tmp_path / 'work', tmp_path / 'results'
+    assert vessel_seg.main([
+        '--preset', 'native_smoke', '--drive', fake_drive, '--work-dir',
+        str(work), '--results-dir', str(results), '--arms', 'skrgan',
+        '--skrgan', untrained_skrgan]) == 0
+    row = json.loads(open(results / 'results.jsonl').readline())
+    assert row['arm'] == 'skrgan' and row['source']['pair_size'] == 76
+    pairs, meta = load_pairs(str(work / 'native_smoke' / 'data' /
+                                 'skrgan_4_76.npz'))
+    assert pairs['img'].shape == (4, 76, 76, 3) and meta['size'] == 76
 
 
 def test_finetune_length_is_chosen_on_held_out_training_images(

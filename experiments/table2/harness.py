@@ -149,10 +149,12 @@ def drive_file(data_dir: str, drive: str, split: str,
 
 
 def synthetic_file(data_dir: str, source: PairSource, preset: SegPreset,
-                   num: int, device: str) -> str:
-    """``num`` pairs of ``source`` at the preset's size, cached."""
-    meta = dict(source.describe(num), size=preset.size,
-                rim_erode=preset.rim_erode)
+                   num: int, device: str, size: int) -> str:
+    """``num`` pairs of ``source`` at ``size`` x ``size`` (the preset's
+    size, or at native resolution the fine-tuning images' short side: the
+    GAN's images and soft sketches are enlarged bilinearly before the
+    threshold), cached."""
+    meta = dict(source.describe(num), size=size, rim_erode=preset.rim_erode)
 
     def make():
         _log(f'{source.arm}: drawing {num} pairs from '
@@ -160,13 +162,11 @@ def synthetic_file(data_dir: str, source: PairSource, preset: SegPreset,
         with contextlib.redirect_stdout(sys.stderr):  # mmengine's loader
             model = init_model(source.config, source.checkpoint,
                                device=device)
-        return synthetic_pairs(model, range(num), preset.size,
-                               source.label_source,
+        return synthetic_pairs(model, range(num), size, source.label_source,
                                rim_erode=preset.rim_erode)
 
     return _cached_pairs(
-        osp.join(data_dir, f'{source.arm}_{num}_{preset.size}.npz'), meta,
-        make)
+        osp.join(data_dir, f'{source.arm}_{num}_{size}.npz'), meta, make)
 
 
 def real_file(data_dir: str, drive: str, preset: SegPreset) -> str:
@@ -514,21 +514,17 @@ def run(preset: SegPreset,
         list[str]: Errors of (arm, seed) runs that failed.
     """
     data_dir = osp.join(work_root, preset.name, 'data')
-    if preset.native and set(arms) & {'skrgan', 'other'}:
-        raise ValueError(
-            f'preset {preset.name}: the native protocol runs the arms plain, '
-            'none and real so far; the synthetic arms need pairs at the '
-            'photographs\' scale (issue 27); run them with the cpu or gpu '
-            'preset')
     protocol = protocol_dict(preset, drive)
     print('Protocol: ' + json.dumps(protocol, sort_keys=True), flush=True)
     files = dict(train=drive_file(data_dir, drive, 'training', preset.size),
                  test=drive_file(data_dir, drive, 'test', preset.size))
     if 'real' in arms:
         files['real'] = real_file(data_dir, drive, preset)
+    pair_size = preset.size or min(load_pairs(files['train'])[0]['img']
+                                   .shape[1:3])
     for arm in set(arms) & {'skrgan', 'other'}:
         files[arm] = synthetic_file(data_dir, sources[arm], preset,
-                                    num_synthetic, device)
+                                    num_synthetic, device, pair_size)
     _pairs_preview({k: v for k, v in files.items() if k != 'test'},
                    osp.join(results_dir, 'pairs.png'))
     test, _ = load_pairs(files['test'])
@@ -541,7 +537,8 @@ def run(preset: SegPreset,
             source = dict(read_meta(files['real']), name=ARM_NAMES['real'])
         elif arm in sources:
             source = dict(sources[arm].describe(num_synthetic),
-                          rim_erode=preset.rim_erode, name=sources[arm].name)
+                          rim_erode=preset.rim_erode, name=sources[arm].name,
+                          pair_size=pair_size)
         run_arm_seed(
             preset, arm, seed, work_root, files, source, protocol,
             lambda ckpt: evaluate(ckpt, preset, test, native, device),
