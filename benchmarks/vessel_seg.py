@@ -56,6 +56,10 @@ def parse_args(argv=None):
         p.add_argument(f'--{flag[2:].split("-")[0]}-config',
                        help=f"its config (default: the preset's, e.g. "
                        f'{default})')
+    p.add_argument(
+        '--test-root', metavar='DIR',
+        help="test on this set's test split instead of --drive's "
+        '(cross-data-set evaluation; DRIVE or the generic layout)')
     p.add_argument('--synthetic', type=int, metavar='N',
                    help="synthetic pairs per pretraining arm (default: the "
                    "preset's, 2000 as in the paper)")
@@ -107,10 +111,13 @@ def main(argv=None) -> int:
         REPO, 'benchmarks', 'results', f'table2_{preset.name}')
     if args.leaderboard:
         return harness.leaderboard(results_dir)
-    if not osp.isdir(args.drive):
-        print(f'vessel_seg.py: --drive {args.drive} is not a folder; pass '
-              'the DRIVE folder (training/, test/)', file=sys.stderr)
-        return 2
+    for flag, folder in (('--drive', args.drive),
+                         ('--test-root', args.test_root)):
+        if folder is not None and not osp.isdir(folder):
+            print(f'vessel_seg.py: {flag} {folder} is not a folder; pass '
+                  'DRIVE (training/, test/) or a set in the generic layout',
+                  file=sys.stderr)
+            return 2
     arms = args.arms or (['plain', 'none', 'real'] if preset.native else
                          ['none', 'skrgan'] +
                          (['other'] if args.other_gan else []))
@@ -131,7 +138,8 @@ def main(argv=None) -> int:
         results_dir=results_dir,
         sources=sources,
         num_synthetic=num,
-        device='cuda' if torch.cuda.is_available() else 'cpu')
+        device='cuda' if torch.cuda.is_available() else 'cpu',
+        test_root=args.test_root)
     print(f'[vessel_seg] done in {(time.time() - start) / 60:.1f} min; '
           f'results in {results_dir}', file=sys.stderr)
     for msg in failed:

@@ -455,3 +455,31 @@ def test_finetune_length_is_chosen_on_held_out_training_images(
     assert 'highest mean validation AUC' in capsys.readouterr().out
     assert length.main(argv) == 0  # reused: no new rows
     assert len(open(results / 'finetune_length.jsonl').readlines()) == 2
+
+
+def test_test_root_scores_another_set_in_the_generic_layout(fake_drive,
+                                                           tmp_path, capsys):
+    """Fine-tuned on DRIVE, tested on a set in the generic layout without
+    FOV masks (estimated); a missing --test-root is a clear error."""
+    import vessel_seg
+    rng = np.random.default_rng(5)
+    other = tmp_path / 'OTHER'
+    for sub in ('images', 'labels'):
+        os.makedirs(other / 'test' / sub)
+    for name in ('im01', 'im02'):
+        img, vessel, _ = _fundus(rng, 60, 64)
+        cv2.imwrite(str(other / 'test' / 'images' / f'{name}.png'),
+                    img[..., ::-1])
+        cv2.imwrite(str(other / 'test' / 'labels' / f'{name}.png'), vessel)
+    work, results = tmp_path / 'work', tmp_path / 'results'
+    argv = ['--preset', 'smoke', '--drive', fake_drive, '--work-dir',
+            str(work), '--results-dir', str(results), '--arms', 'none']
+    assert vessel_seg.main(argv + ['--test-root', str(tmp_path / 'no')]) == 2
+    assert '--test-root' in capsys.readouterr().err
+    assert vessel_seg.main(argv + ['--test-root', str(other)]) == 0
+    row = json.loads(open(results / 'results.jsonl').readline())
+    assert row['protocol']['test_root'] == str(other)
+    test, _ = load_pairs(str(work / 'smoke' / 'data' / 'other_test_64.npz'))
+    assert list(test['sample_id']) == ['im01', 'im02']
+    # scored on the set's own 60x64 grid, inside the estimated FOVs
+    assert 0 < row['metrics']['fov_pixels'] < 2 * 60 * 64

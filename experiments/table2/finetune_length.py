@@ -21,7 +21,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 
 from experiments.runner import machine, now, record, reused_row
-from mmskr.datasets import load_drive_native, load_pairs
+from mmskr.datasets import find_vessel_set, load_pairs, load_vessel_native
 from mmskr.utils.json_lines import newest_json_lines
 from .harness import drive_file, evaluate, stage_config, train_stage
 from .presets import SegPreset
@@ -62,7 +62,7 @@ def run_lengths(preset: SegPreset, drive: str, lengths: Sequence[int],
     held = {k: pairs[k][val] for k in ('img', 'vessel', 'fov')}
     native = None
     if not preset.native:
-        full = load_drive_native(drive, 'training')
+        full = load_vessel_native(find_vessel_set(drive, 'training'))
         native = {k: [full[k][i] for i in val] for k in ('vessel', 'fov')}
     split = dict(seed=split_seed,
                  val=[str(pairs['sample_id'][i]) for i in val])

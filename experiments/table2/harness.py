@@ -37,11 +37,11 @@ from experiments.runner import (REPO, Log, leaderboard as _leaderboard,
                                 write_tables)
 from mmskr.apis import DRAFT_SIZE, init_model, synthetic_pairs
 from mmskr.apis.synthetic_pairs import draft_at_scale, pairs_from_samples
-from mmskr.datasets import (PAIR_KEYS, load_drive_native, load_drive_pairs,
-                            load_pairs, read_meta, save_pairs)
+from mmskr.datasets import PAIR_KEYS, load_pairs, read_meta, save_pairs
 from mmskr.datasets.transforms import image_to_input
-from mmskr.datasets.vessel_data import (estimate_fov, resize_image,
-                                        sketch_to_label, stack_padded)
+from mmskr.datasets.vessel_data import (estimate_fov, resize_binary,
+                                        resize_image, sketch_to_label,
+                                        stack_padded)
 from mmskr.datasets.vessel_folders import find_vessel_set, load_vessel_native
 from mmskr.engine.runner_utils import is_complete_checkpoint
 from mmskr.evaluation.functional import vessel_metrics
@@ -131,21 +131,30 @@ def _cached_pairs(path: str, meta: dict, make) -> str:
     return path
 
 
-def drive_file(data_dir: str, drive: str, split: str,
-               size: Optional[int]) -> str:
-    """DRIVE ``split`` at ``size`` px as a cached pairs file; ``size``
-    None: every image at its own resolution, from DRIVE or a folder in the
-    generic layout (``find_vessel_set``), padded outside the FOV to one
-    shape (``stack_padded``)."""
-    meta = dict(drive=osp.abspath(drive), split=split, size=size)
+def vessel_set(root: str, split: str, size: Optional[int]) -> dict:
+    """A set of pairs of ``split`` of DRIVE or a generic-layout folder
+    (``find_vessel_set``): at ``size`` x ``size`` (area-resized, labels and
+    masks thresholded at half coverage), or, ``size`` None, every image at
+    its own resolution padded outside the FOV to one shape
+    (``stack_padded``)."""
+    data = load_vessel_native(find_vessel_set(root, split))
     if size is None:
-        return _cached_pairs(
-            osp.join(data_dir, f'drive_{split}_native.npz'), meta,
-            lambda: stack_padded(load_vessel_native(
-                find_vessel_set(drive, split))))
+        return stack_padded(data)
+    return dict(
+        img=np.stack([resize_image(i, size) for i in data['img']]),
+        vessel=np.stack([resize_binary(v, size) for v in data['vessel']]),
+        fov=np.stack([resize_binary(f, size) for f in data['fov']]),
+        sample_id=np.array(data['sample_id']))
+
+
+def drive_file(data_dir: str, drive: str, split: str, size: Optional[int],
+               name: str = 'drive') -> str:
+    """:func:`vessel_set` as a cached pairs file
+    ``{name}_{split}_{size|native}.npz``."""
+    meta = dict(drive=osp.abspath(drive), split=split, size=size)
     return _cached_pairs(
-        osp.join(data_dir, f'drive_{split}_{size}.npz'), meta,
-        lambda: load_drive_pairs(drive, split, size))
+        osp.join(data_dir, f'{name}_{split}_{size or "native"}.npz'), meta,
+        lambda: vessel_set(drive, split, size))
 
 
 def synthetic_file(data_dir: str, source: PairSource, preset: SegPreset,
@@ -400,15 +409,17 @@ def evaluate(checkpoint: str, preset: SegPreset, test: Dict[str, np.ndarray],
         metrics_work=vessel_metrics(probs, test['vessel'], test['fov']))
 
 
-def protocol_dict(preset: SegPreset, drive: str) -> dict:
+def protocol_dict(preset: SegPreset, drive: str,
+                  test_root: Optional[str] = None) -> dict:
     """Everything every arm shares (reuse key and table header)."""
     p = preset.to_dict()
     for k in ('seeds', 'description', 'skrgan_config', 'other_config',
               'num_synthetic', 'rim_erode'):
         p.pop(k)
-    return dict(p, drive=osp.abspath(drive), finetune='DRIVE training 1-20 '
-                '(1st manual)', test='DRIVE test 1-20 (1st manual), FOV '
-                'pixels, threshold 0.5')
+    test_root = osp.abspath(test_root or drive)
+    return dict(p, drive=osp.abspath(drive), finetune='the training split '
+                'of drive (1st manual labels)', test_root=test_root,
+                test='the test split of test_root, FOV pixels, threshold 0.5')
 
 
 def _key(row: dict) -> Tuple[str, int]:
@@ -495,7 +506,8 @@ def run(preset: SegPreset,
         results_dir: str,
         sources: Dict[str, PairSource],
         num_synthetic: int,
-        device: str = 'cpu') -> List[str]:
+        device: str = 'cpu',
+        test_root: Optional[str] = None) -> List[str]:
     """Run every (arm, seed) in order; write and print Table 2.
 
     Args:
@@ -509,15 +521,21 @@ def run(preset: SegPreset,
         num_synthetic (int): Synthetic pairs per pretraining arm.
         device (str): Device for drawing pairs and evaluating (training
             runs where the Runner puts it: the GPU when there is one).
+        test_root (str, optional): Test on the test split of this set
+            instead of ``drive``'s (cross-data-set evaluation).
 
     Returns:
         list[str]: Errors of (arm, seed) runs that failed.
     """
     data_dir = osp.join(work_root, preset.name, 'data')
-    protocol = protocol_dict(preset, drive)
+    test_root = test_root or drive
+    protocol = protocol_dict(preset, drive, test_root)
     print('Protocol: ' + json.dumps(protocol, sort_keys=True), flush=True)
     files = dict(train=drive_file(data_dir, drive, 'training', preset.size),
-                 test=drive_file(data_dir, drive, 'test', preset.size))
+                 test=drive_file(
+                     data_dir, test_root, 'test', preset.size,
+                     'drive' if osp.abspath(test_root) == osp.abspath(drive)
+                     else osp.basename(osp.abspath(test_root)).lower()))
     if 'real' in arms:
         files['real'] = real_file(data_dir, drive, preset)
     pair_size = preset.size or min(load_pairs(files['train'])[0]['img']
@@ -528,7 +546,8 @@ def run(preset: SegPreset,
     _pairs_preview({k: v for k, v in files.items() if k != 'test'},
                    osp.join(results_dir, 'pairs.png'))
     test, _ = load_pairs(files['test'])
-    native = None if preset.native else load_drive_native(drive, 'test')
+    native = None if preset.native else load_vessel_native(  # own sizes
+        find_vessel_set(test_root, 'test'))
     results_file = osp.join(results_dir, 'results.jsonl')
 
     def cell(arm: str, seed: int, label: str) -> None:
