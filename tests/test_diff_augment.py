@@ -122,3 +122,28 @@ def test_augments_in_train_mode_only():
     assert torch.equal(disc(x), disc.discriminator(x))
     with pytest.raises(ValueError, match='unknown DiffAugment policy'):
         DiffAugmentDiscriminator(dict(type='DCGANDiscriminator'), 'zoom')
+
+
+def test_a_diffaugment_checkpoint_loads_through_the_plain_config(tmp_path):
+    """A run trained with the switch loads with the config file alone (the
+    switch comes from the checkpoint's own config), as compare.py's
+    evaluation and tools/sample.py load it; a different policy given
+    explicitly is refused."""
+    from mmagic.registry import MODELS
+
+    from mmskr.apis import init_model
+    config = _method_config('dcgan')
+    trained = load_config(config)
+    trained.diff_augment = 'translation,cutout'
+    apply_diff_augment(trained)
+    model = MODELS.build(trained.model)
+    ckpt = str(tmp_path / 'iter_1.pth')
+    torch.save(dict(state_dict=model.state_dict(),
+                    meta=dict(cfg=trained.pretty_text)), ckpt)
+    loaded = init_model(config, ckpt)
+    assert isinstance(loaded.discriminator, DiffAugmentDiscriminator)
+    assert loaded.discriminator.policy == 'translation,cutout'
+    for k, v in model.state_dict().items():
+        assert torch.equal(loaded.state_dict()[k], v), k
+    with pytest.raises(ValueError, match='trained with diff_augment'):
+        init_model(config, ckpt, cfg_options=dict(diff_augment='color'))

@@ -19,8 +19,8 @@ from mmengine.config import Config
 
 from ..models.editors.diffaugment import parse_policy
 
-__all__ = ['WRAPPER', 'apply_diff_augment', 'discriminator_slots',
-           'unwrap_discriminator']
+__all__ = ['WRAPPER', 'adopt_switches_from_checkpoint_meta',
+           'apply_diff_augment', 'discriminator_slots', 'unwrap_discriminator']
 
 WRAPPER = 'DiffAugmentDiscriminator'
 
@@ -48,6 +48,11 @@ def unwrap_discriminator(disc: dict) -> dict:
     return disc
 
 
+def _policy(value) -> str:
+    """A policy as one string (``--cfg-options`` gives a list)."""
+    return value if isinstance(value, str) else ','.join(value)
+
+
 def apply_diff_augment(cfg: Config) -> None:
     """Wrap every discriminator of ``cfg.model`` in DiffAugment (in place)
     when ``cfg.diff_augment`` names a policy (a string, or the list
@@ -61,9 +66,7 @@ def apply_diff_augment(cfg: Config) -> None:
     policy = root.get('diff_augment')
     if not policy:
         return
-    if not isinstance(policy, str):
-        policy = ','.join(policy)
-    names = parse_policy(policy)
+    names = parse_policy(_policy(policy))
     for slot, paired in discriminator_slots(root['model']):
         if slot['discriminator'].get('type') == WRAPPER:
             continue
@@ -72,3 +75,32 @@ def apply_diff_augment(cfg: Config) -> None:
             type=WRAPPER,
             discriminator=slot['discriminator'],
             policy=','.join(used))
+
+
+def adopt_switches_from_checkpoint_meta(cfg: Config, meta: dict) -> None:
+    """Give ``cfg`` (in place) the ``diff_augment`` a checkpoint was
+    trained with, when ``cfg`` sets none: its discriminators then carry the
+    same wrappers, so the checkpoint's weights load (the wrapper has no
+    weights of its own, but it nests the discriminator's). Nothing when the
+    checkpoint has no config (mmengine writes it as ``meta['cfg']``) or
+    trained without the switch.
+
+    Raises:
+        ValueError: both name a policy and they differ.
+    """
+    text = (meta or {}).get('cfg')
+    if not text:
+        return
+    trained = Config.fromstring(text, '.py').get('diff_augment')
+    if not trained:
+        return
+    root = _root(cfg)
+    given = root.get('diff_augment')
+    if given and parse_policy(_policy(given)) != parse_policy(
+            _policy(trained)):
+        raise ValueError(f'the checkpoint was trained with diff_augment='
+                         f'{_policy(trained)!r}, the config says '
+                         f'{_policy(given)!r}; drop the option to use the '
+                         "checkpoint's")
+    root['diff_augment'] = trained
+    apply_diff_augment(cfg)

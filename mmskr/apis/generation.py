@@ -99,7 +99,10 @@ def init_model(config,
         checkpoint (str, optional): ``.pth`` written by the Runner; checked
             by :func:`~mmskr.engine.runner_utils.verify_checkpoint` (a file
             that would run code when unpickled is refused) and loaded
-            strictly (through mmskr's safe loader). None keeps the freshly
+            strictly (through mmskr's safe loader). A run trained with
+            ``diff_augment`` is loaded with it, whatever ``config`` says
+            (:func:`~mmskr.apis.config_switches.
+            adopt_switches_from_checkpoint_meta`). None keeps the freshly
             initialised weights (the "untrained" model).
         device (str): Device to move the model to. Default: ``'cpu'``.
         cfg_options (dict, optional): Merged into the config first.
@@ -123,12 +126,15 @@ def init_model(config,
     from ..engine.runner_utils import verify_checkpoint
     from .config_from_data import (auto_keys, fill_from_checkpoint_meta,
                                    fill_from_data)
+    from .config_switches import adopt_switches_from_checkpoint_meta
     cfg = _with_options(load_config(config), cfg_options)
     if checkpoint is not None:
         verify_checkpoint(checkpoint)
+        meta = torch.load(checkpoint, map_location='cpu',
+                          weights_only=True).get('meta')
+        # the run's training switches (its discriminators' wrappers)
+        adopt_switches_from_checkpoint_meta(cfg, meta)
         if auto_keys(cfg):  # a folder config: the run's own values
-            meta = torch.load(checkpoint, map_location='cpu',
-                              weights_only=True).get('meta')
             fill_from_checkpoint_meta(cfg, meta)
     else:
         fill_from_data(cfg)
