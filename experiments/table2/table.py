@@ -16,7 +16,7 @@ from .presets import ARM_NAMES, ARMS
 from mmskr.evaluation.functional import METRIC_KEYS
 
 __all__ = [
-    'REPORTED', 'load_results', 'paired_deltas', 'render', 'summarize',
+    'COLUMNS', 'REPORTED', 'load_results', 'paired_deltas', 'render', 'summarize',
     'summary'
 ]
 
@@ -30,8 +30,11 @@ REPORTED_SOURCE = ('Zhang et al., SkrGAN, MICCAI 2019, Table 2: U-Net '
                    'the 20 DRIVE training images, tested on the 20 test '
                    'images; one run, no spread given')
 _REPORTED_NAMES = {'skrgan': 'with (SkrGAN pairs)', 'none': 'without'}
-_HEADER = ['Pretraining', 'Source', 'SEN', 'ACC', 'AUC', 'seeds',
-           'iterations (pre + fine)', 'train min/seed']
+#: The table's metric columns: the paper's SEN, ACC, AUC, and SPE and F1
+#: (n/a in rows written before they were recorded, and for the paper).
+COLUMNS = ('sen', 'spe', 'acc', 'auc', 'f1')
+_HEADER = ['Pretraining', 'Source'] + [k.upper() for k in COLUMNS] + [
+    'seeds', 'iterations (pre + fine)', 'train min/seed']
 _GRIDS = (('metrics', "DRIVE's 565x584 grid (the paper's)"),
           ('metrics_work', 'working resolution'))
 
@@ -63,14 +66,16 @@ def summarize(results: Results, grid: str = 'metrics') -> Dict[str, dict]:
 
     Returns:
         dict: ``arm -> dict(seeds, mean, std, name, iters, wall_min)``;
-        ``std`` values are None with a single seed.
+        ``std`` values are None with a single seed; a metric some row
+        lacks is absent from ``mean`` and ``std``.
     """
     out = {}
     for arm in ARMS:
         rows = [r for (a, _), r in sorted(results.items()) if a == arm]
         if not rows:
             continue
-        vals = {k: [r[grid][k] for r in rows] for k in METRIC_KEYS}
+        vals = {k: [r[grid].get(k) for r in rows] for k in COLUMNS}
+        vals = {k: v for k, v in vals.items() if None not in v}
         walls = [sum(r['train_wall_s'].values()) / 60 for r in rows]
         out[arm] = dict(
             seeds=[r['seed'] for r in rows],
@@ -103,7 +108,9 @@ def paired_deltas(results: Results, arm: str, base: str = 'none',
     return out
 
 
-def _pm(mean: float, std: Optional[float]) -> str:
+def _pm(mean: Optional[float], std: Optional[float]) -> str:
+    if mean is None:
+        return 'n/a'
     return f'{mean:.4f}' if std is None else f'{mean:.4f} ± {std:.4f}'
 
 
@@ -113,14 +120,14 @@ def _body(summary: Dict[str, dict], reported: bool) -> List[list]:
         it = s['iters']
         body.append([
             s['name'], 'ours',
-            *[_pm(s['mean'][k], s['std'][k]) for k in METRIC_KEYS],
+            *[_pm(s['mean'].get(k), s['std'].get(k)) for k in COLUMNS],
             ','.join(map(str, s['seeds'])),
             f'{it["pretrain"]} + {it["finetune"]}', f'{s["wall_min"]:.1f}'
         ])
     if reported:
         for arm in ('skrgan', 'none'):
             body.append([_REPORTED_NAMES[arm], 'reported'] +
-                        [f'{REPORTED[arm][k]:.4f}' for k in METRIC_KEYS] +
+                        [_pm(REPORTED[arm].get(k), None) for k in COLUMNS] +
                         ['', '', ''])
     return body
 
@@ -165,8 +172,9 @@ def _notes(results: Results) -> List[str]:
     for grid, title in _grids(results):
         notes += _verdicts(results, grid, title)
     notes.append(
-        'SEN = TP/(TP+FN), ACC = (TP+TN)/all at threshold 0.5, AUC of the '
-        'ROC; pooled over the FOV pixels of all 20 test images; mean ± '
+        'SEN = TP/(TP+FN), SPE = TN/(TN+FP), ACC = (TP+TN)/all and F1 = '
+        '2TP/(2TP+FP+FN) at threshold 0.5 (n/a: not recorded in rows written '
+        'before it was), AUC of the ROC; pooled over the FOV pixels of all 20 test images; mean ± '
         'sample std over seeds. "spread" = the larger std over seeds of '
         'the two arms compared. Reported rows: ' + REPORTED_SOURCE + '.')
     return notes
