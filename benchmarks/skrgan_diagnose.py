@@ -51,6 +51,7 @@ from mmskr.evaluation.functional.ms_ssim import ms_ssim_diversity  # noqa
 from mmskr.evaluation.functional.sketch_connectivity import \
     sketch_connectivity  # noqa: E402
 from mmskr.evaluation.functional.swd import pggan_swd  # noqa: E402
+from mmskr.utils import save_png, tile  # noqa: E402
 from mmskr.utils.json_lines import append_json_line  # noqa: E402
 
 RESULTS = osp.join(REPO, 'benchmarks', 'results', 'skrgan_diagnose',
@@ -67,6 +68,9 @@ def parse_args(argv=None):
     p.add_argument('--data-root', help="replaces the config's data root")
     p.add_argument('--out', default=RESULTS, help='JSON-lines file to '
                    'append to (default: %(default)s)')
+    p.add_argument('--grid', metavar='PNG', help='also write a sketch grid: '
+                   'real sketch drafts, G_S sketches and their images '
+                   '(the default weights), 8 of each')
     return p.parse_args(argv)
 
 
@@ -100,11 +104,26 @@ def connected(c: dict) -> str:
             f'{c["largest"]:.2f} of the strokes, {c["strokes"]:.3f} inked')
 
 
+def sketch_grid(drafts: np.ndarray, sketches: np.ndarray,
+                images: np.ndarray, num: int = 8, scale: int = 2
+                ) -> np.ndarray:
+    """Three rows of ``num`` cells, enlarged ``scale`` times (nearest):
+    real sketch drafts, generated sketches, their images (uint8 NCHW
+    inputs, one or three channels)."""
+    rows = []
+    for batch in (drafts, sketches, images):
+        cells = [np.kron(c, np.ones((scale, scale, 1), np.uint8))
+                 for c in rgb(batch[:num]).transpose(0, 2, 3, 1)]
+        rows.append(tile(cells, cols=num))
+    return np.concatenate(rows, axis=0)
+
+
 def diagnose(config: str, checkpoint: str, num_fake: int = 100,
-             data_root: str = None) -> dict:
+             data_root: str = None, grid: str = None) -> dict:
     """The measures described in the module docstring, as a dict (SWD
     per pyramid level beside each average, under ``*_levels``); the real
-    images come from ``data_root`` (None: the config's)."""
+    images come from ``data_root`` (None: the config's); ``grid``: a PNG
+    path for :func:`sketch_grid` of the default weights' samples."""
     model = init_model(config, checkpoint)
     if not hasattr(model, 'renderer'):
         raise TypeError(f'{config} is not a SkrGAN config (its model, '
@@ -147,6 +166,10 @@ def diagnose(config: str, checkpoint: str, num_fake: int = 100,
     # RendererCalibrationHook does before each checkpoint (a no-op up to
     # float rounding for checkpoints written with the hook)
     name = model.sketch_gan._get_valid_model({})
+    if grid:
+        out = generate_images(model, seeds[:8], sample_model=name)
+        save_png(grid, sketch_grid(real_sketch, out['fake_sketch'],
+                                   out['fake_img']))
     model.calibrate_renderer(sample_model=name)
     fake = generate_images(model, seeds, sample_model=name)['fake_img']
     swd = pggan_swd(real, fake, seed=0)
@@ -172,7 +195,8 @@ def main(argv=None) -> int:
                              seeds=f'0..{args.num_fake - 1}',
                              metric='PGGAN-protocol SWD x1e3 (avg), '
                              'MS-SSIM diversity, seed 0'))
-    row.update(diagnose(args.config, ckpt, args.num_fake, args.data_root))
+    row.update(diagnose(args.config, ckpt, args.num_fake, args.data_root,
+                        args.grid))
     row['wall_s'] = round(time.time() - t0, 1)
     row['machine'] = machine()
     append_json_line(args.out, row)

@@ -22,12 +22,18 @@ def test_rgb_repeats_one_channel_only():
     assert skrgan_diagnose.rgb(three) is three
 
 
-def test_diagnose_untrained_model_with_ema(fake_data_root, monkeypatch):
+def test_diagnose_untrained_model_with_ema(fake_data_root, monkeypatch,
+                                         tmp_path):
     monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
     cfg = Config.fromfile(CONFIG)
     cfg.model.sketch_gan.ema_config = dict(interval=1, momentum=0.01)
     cfg.train_dataloader.dataset.min_images = 1  # the fixture has 8
-    out = skrgan_diagnose.diagnose(cfg, None, num_fake=8)
+    out = skrgan_diagnose.diagnose(cfg, None, num_fake=8,
+                                   grid=str(tmp_path / 'grid.png'))
+    import cv2
+    grid = cv2.imread(str(tmp_path / 'grid.png'))
+    # 3 rows of 8 cells of 128 px (64 px enlarged twice), 2 px gaps
+    assert grid.shape[0] >= 3 * 128 and grid.shape[1] >= 8 * 128
     assert out['real']['num'] == 8
     assert 0 < out['real']['ms_ssim_sketches'] <= 1
     assert out['real']['swd_halves'] > 0
