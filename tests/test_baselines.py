@@ -85,8 +85,9 @@ def test_there_are_40_baseline_configs():
 
 @pytest.fixture(scope='module')
 def built_models():
-    """Paper-sized models are the same for modalities with as many channels:
-    build once."""
+    """Paper-sized models differ between modalities in their image channels
+    only (checked config by config in tests/test_grey_configs.py): build
+    each once."""
     return {}
 
 
@@ -128,7 +129,7 @@ def test_config_builds_and_differs_from_skrgan_only_in_the_method(
         assert cfg.model.num_classes == NUM_CLASSES[mod]
         assert cfg.custom_hooks == [dict(type='ClassFrequencyHook')]
 
-    key = (method, size, CHANNELS[mod])
+    key = (method, size)  # channels: tests/test_grey_configs.py
     if key not in built_models:
         built_models[key] = MODELS.build(cfg.model)
     model = built_models[key]
