@@ -22,6 +22,11 @@ ALL_CONFIGS = [
     for size in ('', '_cpu') for mod in MODALITIES
 ]
 CPU_CONFIGS = [c for c in ALL_CONFIGS if '_cpu_' in c]
+# trained for one colour and one grey modality per method (chest X-ray: two
+# classes, and the run that validates); the other modalities' configs differ
+# only in their data set and the channel keys test_grey_configs checks
+TRAINED_CONFIGS = [c for c in CPU_CONFIGS
+                   if c.endswith(('_fundus.py', '_chestxray.py'))]
 MODEL_TYPES = {
     'dcgan': 'DCGAN',
     'wgan': 'WGAN',
@@ -155,7 +160,7 @@ def _options(work_dir: str, iters: int, validate: bool) -> list:
     return opts
 
 
-@pytest.mark.parametrize('config', CPU_CONFIGS, ids=osp.basename)
+@pytest.mark.parametrize('config', TRAINED_CONFIGS, ids=osp.basename)
 def test_cpu_config_trains_2_iterations(config, fake_root, tmp_path,
                                         train_tool):
     """2 iterations per CPU config on generated images; the chest X-ray

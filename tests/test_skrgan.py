@@ -36,7 +36,10 @@ RENDER_KEYS = {
 }
 
 
-@pytest.mark.parametrize('config', CPU_CONFIGS, ids=osp.basename)
+# one colour and one grey modality (the others differ in data set only)
+@pytest.mark.parametrize(
+    'config', [c for c in CPU_CONFIGS if 'fundus' in c or 'lungct' in c],
+    ids=osp.basename)
 def test_cpu_config_trains_logs_and_samples(config, fake_data_root, tmp_path,
                                             monkeypatch):
     """2 iterations per CPU config on generated images, then sampling."""
