@@ -10,7 +10,7 @@ G_P/D_P on the seeded half A of the training set (``--iters``, resumable
 work dir per arm and seed), render the drafts of A and of the held-out half
 B, and score each against its own half's images (SWD x1e3, PGGAN protocol;
 FRD), beside the real floor (A's images against B's). Appends one JSON line
-per arm and seed to ``benchmarks/results/renderer_heldout/results.jsonl``.
+per arm and seed to ``benchmarks/results/ablation_cpu/renderer_heldout.jsonl``.
 """
 import argparse
 import os.path as osp
@@ -27,8 +27,8 @@ from experiments.renderer_heldout import (ARMS, real_pairs,  # noqa: E402
 from experiments.runner import machine, now  # noqa: E402
 from mmskr.utils.json_lines import append_json_line  # noqa: E402
 
-RESULTS = osp.join(REPO, 'benchmarks', 'results', 'renderer_heldout',
-                   'results.jsonl')
+RESULTS = osp.join(REPO, 'benchmarks', 'results', 'ablation_cpu',
+                   'renderer_heldout.jsonl')
 
 
 def parse_args(argv=None):
