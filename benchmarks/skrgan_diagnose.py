@@ -143,8 +143,9 @@ def diagnose(config: str, checkpoint: str, num_fake: int = 100,
             swd_halves_levels=pggan_swd(real[:half], real[half:], seed=0)),
         samples={})
     models = ['orig'] + (['ema'] if model.sketch_gan.with_ema_gen else [])
+    drawn = {}
     for name in models:
-        out = generate_images(model, seeds, sample_model=name)
+        out = drawn[name] = generate_images(model, seeds, sample_model=name)
         fake, sketch = out['fake_img'], out['fake_sketch']
         swd = pggan_swd(real, fake, seed=0)
         swd_sketches = pggan_swd(rgb(real_sketch), rgb(sketch), seed=0)
@@ -166,10 +167,9 @@ def diagnose(config: str, checkpoint: str, num_fake: int = 100,
     # RendererCalibrationHook does before each checkpoint (a no-op up to
     # float rounding for checkpoints written with the hook)
     name = model.sketch_gan._get_valid_model({})
-    if grid:
-        out = generate_images(model, seeds[:8], sample_model=name)
-        save_png(grid, sketch_grid(real_sketch, out['fake_sketch'],
-                                   out['fake_img']))
+    if grid:  # the samples drawn above, before the calibration
+        save_png(grid, sketch_grid(real_sketch, drawn[name]['fake_sketch'],
+                                   drawn[name]['fake_img']))
     model.calibrate_renderer(sample_model=name)
     fake = generate_images(model, seeds, sample_model=name)['fake_img']
     swd = pggan_swd(real, fake, seed=0)

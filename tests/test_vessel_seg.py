@@ -16,7 +16,7 @@ from experiments.table2.harness import stage_config, train_stage
 from experiments.table2.presets import PRESETS
 from mmskr.apis import pairs_from_samples, synthetic_pairs
 from mmskr.apis.synthetic_pairs import draft_at_scale
-from mmskr.datasets import (estimate_fov, load_drive_pairs, load_pairs,
+from mmskr.datasets import (estimate_fov, load_pairs, load_vessel_pairs,
                             save_pairs, sketch_to_label)
 from mmskr.datasets.transforms import (PackVesselInputs, RandomIntensity,
                                        RandomPairedCrop, adjust_intensity)
@@ -182,7 +182,7 @@ def fake_drive(tmp_path_factory) -> str:
 
 
 def test_drive_pairs_are_resized_binary_triples(fake_drive, tmp_path):
-    pairs = load_drive_pairs(fake_drive, 'test', 64)
+    pairs = load_vessel_pairs(fake_drive, 'test', 64)
     assert pairs['img'].shape == (2, 64, 64, 3)
     assert pairs['vessel'].shape == pairs['fov'].shape == (2, 64, 64)
     assert set(np.unique(pairs['vessel'])) == {0, 1}

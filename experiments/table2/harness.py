@@ -39,10 +39,11 @@ from mmskr.apis import DRAFT_SIZE, init_model, synthetic_pairs
 from mmskr.apis.synthetic_pairs import draft_at_scale, pairs_from_samples
 from mmskr.datasets import PAIR_KEYS, load_pairs, read_meta, save_pairs
 from mmskr.datasets.transforms import image_to_input
-from mmskr.datasets.vessel_data import (estimate_fov, resize_binary,
-                                        resize_image, sketch_to_label,
-                                        stack_padded)
-from mmskr.datasets.vessel_folders import find_vessel_set, load_vessel_native
+from mmskr.datasets.vessel_data import (estimate_fov, resize_image,
+                                        sketch_to_label, stack_padded)
+from mmskr.datasets.vessel_folders import (find_vessel_set,
+                                           load_vessel_native,
+                                           load_vessel_pairs)
 from mmskr.engine.runner_utils import is_complete_checkpoint
 from mmskr.evaluation.functional import vessel_metrics
 from mmskr.models.editors.vessel_seg.sliding_window import (
@@ -131,30 +132,14 @@ def _cached_pairs(path: str, meta: dict, make) -> str:
     return path
 
 
-def vessel_set(root: str, split: str, size: Optional[int]) -> dict:
-    """A set of pairs of ``split`` of DRIVE or a generic-layout folder
-    (``find_vessel_set``): at ``size`` x ``size`` (area-resized, labels and
-    masks thresholded at half coverage), or, ``size`` None, every image at
-    its own resolution padded outside the FOV to one shape
-    (``stack_padded``)."""
-    data = load_vessel_native(find_vessel_set(root, split))
-    if size is None:
-        return stack_padded(data)
-    return dict(
-        img=np.stack([resize_image(i, size) for i in data['img']]),
-        vessel=np.stack([resize_binary(v, size) for v in data['vessel']]),
-        fov=np.stack([resize_binary(f, size) for f in data['fov']]),
-        sample_id=np.array(data['sample_id']))
-
-
 def drive_file(data_dir: str, drive: str, split: str, size: Optional[int],
                name: str = 'drive') -> str:
-    """:func:`vessel_set` as a cached pairs file
+    """:func:`~mmskr.datasets.load_vessel_pairs` as a cached pairs file
     ``{name}_{split}_{size|native}.npz``."""
     meta = dict(drive=osp.abspath(drive), split=split, size=size)
     return _cached_pairs(
         osp.join(data_dir, f'{name}_{split}_{size or "native"}.npz'), meta,
-        lambda: vessel_set(drive, split, size))
+        lambda: load_vessel_pairs(drive, split, size))
 
 
 def synthetic_file(data_dir: str, source: PairSource, preset: SegPreset,
@@ -538,9 +523,11 @@ def run(preset: SegPreset,
                      else osp.basename(osp.abspath(test_root)).lower()))
     if 'real' in arms:
         files['real'] = real_file(data_dir, drive, preset)
-    pair_size = preset.size or min(load_pairs(files['train'])[0]['img']
-                                   .shape[1:3])
-    for arm in set(arms) & {'skrgan', 'other'}:
+    synthetic = set(arms) & {'skrgan', 'other'}
+    pair_size = preset.size
+    if synthetic and pair_size is None:  # the fine-tuning images' short side
+        pair_size = min(load_pairs(files['train'])[0]['img'].shape[1:3])
+    for arm in synthetic:
         files[arm] = synthetic_file(data_dir, sources[arm], preset,
                                     num_synthetic, device, pair_size)
     _pairs_preview({k: v for k, v in files.items() if k != 'test'},

@@ -26,12 +26,10 @@ import cv2
 import numpy as np
 
 from ..utils.atomic_io import atomic_write_bytes
-from .drive_dataset import drive_triples
 from .io import read_medical_image
 
 __all__ = [
-    'PAIR_KEYS', 'binarize', 'check_pairs', 'estimate_fov',
-    'load_drive_native', 'load_drive_pairs', 'load_pairs',
+    'PAIR_KEYS', 'binarize', 'check_pairs', 'estimate_fov', 'load_pairs',
     'load_sample_set', 'read_meta', 'resize_binary',
     'resize_image', 'save_pairs', 'sketch_to_label', 'stack_padded'
 ]
@@ -138,52 +136,6 @@ def check_pairs(pairs: Dict[str, np.ndarray], source: str = 'pairs') -> int:
             raise ValueError(f'{source}: {key} must hold 0/1, found max '
                              f'{a.max()}')
     return len(img)
-
-
-def _read_triple(triple: dict) -> Tuple[np.ndarray, ...]:
-    img = read_medical_image(triple['img_path'], channels=3)
-    vessel = binarize(read_medical_image(triple['vessel_path'], 1)[..., 0])
-    fov = binarize(read_medical_image(triple['mask_path'], 1)[..., 0])
-    return img, vessel, fov
-
-
-def load_drive_pairs(root: str, split: str, size: int) -> Dict[str,
-                                                               np.ndarray]:
-    """Read one DRIVE split at ``size`` x ``size`` (first manual labels).
-
-    Args:
-        root (str): The DRIVE folder (``training/``, ``test/``).
-        split (str): ``'training'`` or ``'test'``.
-        size (int): Working resolution.
-
-    Returns:
-        dict: A set of pairs (module docstring), in image-number order.
-    """
-    imgs, vessels, fovs, ids = [], [], [], []
-    for triple in drive_triples(root, split):
-        img, vessel, fov = _read_triple(triple)
-        imgs.append(resize_image(img, size))
-        vessels.append(resize_binary(vessel, size))
-        fovs.append(resize_binary(fov, size))
-        ids.append(triple['sample_id'])
-    return dict(img=np.stack(imgs), vessel=np.stack(vessels),
-                fov=np.stack(fovs), sample_id=np.array(ids))
-
-
-def load_drive_native(root: str, split: str) -> Dict[str, list]:
-    """DRIVE labels and FOV masks at their own resolution (565x584).
-
-    Returns:
-        dict: ``vessel`` and ``fov`` (lists of HxW uint8 {0, 1}) and
-        ``sample_id`` (list of str), in image-number order.
-    """
-    out = dict(vessel=[], fov=[], sample_id=[])
-    for triple in drive_triples(root, split):
-        _, vessel, fov = _read_triple(triple)
-        out['vessel'].append(vessel)
-        out['fov'].append(fov)
-        out['sample_id'].append(triple['sample_id'])
-    return out
 
 
 def stack_padded(images: Dict[str, list]) -> Dict[str, np.ndarray]:

@@ -22,9 +22,11 @@ import numpy as np
 
 from .drive_dataset import drive_triples
 from .io import list_image_files, read_medical_image
-from .vessel_data import binarize, estimate_fov
+from .vessel_data import (binarize, estimate_fov, resize_binary, resize_image,
+                          stack_padded)
 
-__all__ = ['vessel_folder_triples', 'find_vessel_set', 'load_vessel_native']
+__all__ = ['vessel_folder_triples', 'find_vessel_set', 'load_vessel_native',
+           'load_vessel_pairs']
 
 _LAYOUT = ('ROOT/images/<stem>.<ext>, ROOT/labels/<stem>.<ext> '
            '[, ROOT/masks/<stem>.<ext>], files matched by stem')
@@ -291,3 +293,29 @@ def load_vessel_native(triples: List[dict],
             out[key].append(value)
     out['fov_estimated'] = estimated
     return out
+
+
+def load_vessel_pairs(root: str, split: str,
+                      size: Optional[int]) -> Dict[str, np.ndarray]:
+    """One split of a vessel set (:func:`find_vessel_set`) as a set of pairs
+    (:mod:`~mmskr.datasets.vessel_data`), in sample order.
+
+    Args:
+        root (str): DRIVE or a folder-layout set.
+        split (str): ``'training'`` or ``'test'``.
+        size (int, optional): Working resolution S: images area-resized to
+            S x S, labels and masks resized as 0/255 images and thresholded
+            at half coverage. None: every image at its own resolution,
+            padded outside the FOV to one shape (``stack_padded``).
+
+    Returns:
+        dict: ``img``, ``vessel``, ``fov`` and ``sample_id`` arrays.
+    """
+    data = load_vessel_native(find_vessel_set(root, split))
+    if size is None:
+        return stack_padded(data)
+    return dict(
+        img=np.stack([resize_image(i, size) for i in data['img']]),
+        vessel=np.stack([resize_binary(v, size) for v in data['vessel']]),
+        fov=np.stack([resize_binary(f, size) for f in data['fov']]),
+        sample_id=np.array(data['sample_id']))
