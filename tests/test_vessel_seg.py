@@ -422,6 +422,32 @@ def test_native_synthetic_pairs_are_enlarged_to_the_photographs_scale(
     assert pairs['img'].shape == (4, 76, 76, 3) and meta['size'] == 76
 
 
+@pytest.mark.parametrize('arm', ['skrgan', 'other'])
+def test_native_cpu_gans_are_128px_and_sample_at_that_size(arm):
+    """The native protocol's GANs (SkrGAN and the ``other`` arm's PGGAN)
+    are the CPU 64 px models with a 128 px stage: the schedule ends at
+    128 px exactly at the last iteration, that stage keeps the 64 px stage's
+    halved learning rate, and they sample 128 px images (and sketches)."""
+    from mmengine.config import Config
+
+    from mmskr.apis import generate_images, init_model
+    config = osp.join(REPO, getattr(PRESETS['native_cpu'], f'{arm}_config'))
+    cfg = Config.fromfile(config)
+    gan = cfg.model.get('sketch_gan', cfg.model)
+    kimgs = gan.nkimgs_per_scale
+    assert max(map(int, kimgs)) == 128 == gan.generator.out_scale
+    batch = cfg.train_dataloader.batch_size
+    assert sum(kimgs.values()) * 1000 == cfg.train_cfg.max_iters * batch
+    optim = cfg.optim_wrapper.get('sketch', cfg.optim_wrapper)
+    for net in ('generator', 'discriminator'):
+        assert optim.lr_schedule[net]['128'] == optim.lr_schedule[net]['64']
+    model = init_model(config)
+    out = generate_images(model, [0])
+    assert out['fake_img'].shape == (1, 3, 128, 128)
+    if arm == 'skrgan':
+        assert out['fake_sketch'].shape == (1, 1, 128, 128)
+
+
 def test_finetune_length_is_chosen_on_held_out_training_images(
         fake_drive, tmp_path, capsys):
     """The validation split is seeded and disjoint from the fitted images;
