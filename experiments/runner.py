@@ -18,6 +18,7 @@ import json
 import os
 import os.path as osp
 import platform
+import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Dict, Hashable, List, Optional, Sequence, Tuple
@@ -29,7 +30,7 @@ from mmskr.utils.json_lines import append_json_line, newest_json_lines
 
 __all__ = [
     'CELL_ERRORS', 'REPO', 'CellError', 'ExperimentPreset', 'Log', 'by_name',
-    'leaderboard', 'machine', 'now', 'read_json', 'record', 'reused_row',
+    'code_version', 'leaderboard', 'machine', 'now', 'read_json', 'record', 'reused_row',
     'run_cells', 'write_json', 'write_tables'
 ]
 
@@ -84,8 +85,24 @@ def now() -> str:
         timespec='seconds')
 
 
+def code_version(repo: str = REPO) -> Optional[dict]:
+    """The checkout that computed a result: ``commit`` (HEAD) and ``dirty``
+    (tracked files differ from it); None outside a git checkout."""
+    try:
+        commit = subprocess.run(['git', '-C', repo, 'rev-parse', 'HEAD'],
+                                capture_output=True, text=True, check=True)
+        status = subprocess.run(
+            ['git', '-C', repo, 'status', '--porcelain',
+             '--untracked-files=no'],
+            capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return dict(commit=commit.stdout.strip(), dirty=bool(status.stdout))
+
+
 def machine(device: str = 'cpu') -> dict:
-    """What a result was measured on (stored in every row)."""
+    """What a result was measured on, and with which code (``code``:
+    :func:`code_version`), stored in every row."""
     cpu = platform.processor() or platform.machine()
     try:
         with open('/proc/cpuinfo') as f:
@@ -102,7 +119,8 @@ def machine(device: str = 'cpu') -> dict:
         torch_threads=torch.get_num_threads(),
         python=platform.python_version(),
         torch=torch.__version__,
-        device=str(device))
+        device=str(device),
+        code=code_version())
     try:
         with open('/proc/meminfo') as f:
             info['mem_gib'] = round(int(f.readline().split()[1]) / 2**20, 1)

@@ -45,6 +45,11 @@ def test_smoke_cells_train_evaluate_render_and_reuse(fake_data_root,
         assert 0 <= m['copy_rate'] <= 1 and m['nn_ratio'] > 0
         assert m['frd'] is None and 'not computed' in m['frd_note']
         assert m['swd_real_sd']['avg'] >= 0  # 2 reference splits
+        # the row names the code that computed it
+        head = subprocess.run(['git', '-C', REPO, 'rev-parse', 'HEAD'],
+                              capture_output=True, text=True).stdout.strip()
+        assert r['machine']['code']['commit'] == head
+        assert isinstance(r['machine']['code']['dirty'], bool)
     # the table printed and written holds our numbers and the reported ones
     swd = f"{rows[0]['metrics']['swd']['avg']:.2f}"
     assert swd in res.stdout and 'reported' in res.stdout
