@@ -56,7 +56,10 @@ def readme_blocks() -> Dict[str, str]:
         f'training seeds, best in bold. "(p1)": one training seed under the '
         f'first protocol, whose `real` column is one half of the real set '
         f'against the other in file order (a split by class folder for '
-        f'chest X-ray and brain MRI, `docs/metrics.md`). The paper\'s '
+        f'chest X-ray and brain MRI, `docs/metrics.md`); "(p2)": three '
+        f'seeds, trained before DiffAugment, anti-aliased progressive reals '
+        f'and pair augmentation (the training recipe of protocol 3). The '
+        f'paper\'s '
         f'values, per-level SWD, FID/KID and the protocol: '
         f'[`{t1}/table.md`]({t1}/table.md).\n',
         'table2-cpu':

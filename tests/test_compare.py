@@ -41,7 +41,7 @@ def test_smoke_cells_train_evaluate_render_and_reuse(fake_data_root,
         assert m['fid'] is None and 'inception-2015-12-05.pt' in \
             m['fid_note']
         assert r['iters'] == 4 and r['protocol']['num_fake'] == 16
-        assert r['seed'] == 0 and r['protocol']['version'] == 2
+        assert r['seed'] == 0 and r['protocol']['version'] == 3
         assert 0 <= m['copy_rate'] <= 1 and m['nn_ratio'] > 0
         assert m['frd'] is None and 'not computed' in m['frd_note']
         assert m['swd_real_sd']['avg'] >= 0  # 2 reference splits

@@ -99,6 +99,27 @@ def test_seeds_give_mean_and_sd_and_replace_a_first_protocol_row(tmp_path):
     assert '10 against 10' in text
 
 
+def test_a_newer_protocol_replaces_a_cells_rows_and_marks_older_cells(
+        tmp_path):
+    """Protocol 3 rows of a cell replace its protocol 2 rows (not mixed
+    into one mean); a cell with only protocol 2 rows is marked "(p2)"."""
+    path = tmp_path / 'results.jsonl'
+    rows = [_seed_row('skrgan', s, 100.0 + s, 8.0) for s in (0, 1, 2)]
+    rows += [_seed_row('dcgan', s, 200.0, 9.0) for s in (0, 1, 2)]
+    for s, v in ((0, 60.0), (1, 62.0)):  # dcgan rerun: 2 seeds so far
+        row = _seed_row('dcgan', s, v, 7.0)
+        row['protocol']['version'] = 3
+        rows.append(row)
+    path.write_text(''.join(json.dumps(r) + '\n' for r in rows))
+    results = table.load_results(str(path))
+    assert [r['protocol']['version'] for r in table.cell_rows(results)[
+        ('dcgan', 'fundus')]] == [3, 3]
+    text = table.render(results, 'text')
+    seeds = [x for x in text.splitlines() if 'training seeds' in x][0]
+    assert '3 (p2)' in seeds and ' 2 ' in seeds
+    assert '61.00 ± 1.41' in text and '200.00' not in text
+
+
 def test_render_marks_best_shows_na_and_reported(tmp_path):
     path = tmp_path / 'results.jsonl'
     rows = [

@@ -71,7 +71,10 @@ def test_one_switch_wraps_every_discriminator_and_trains(method):
     arguments and gradient penalty, ACGAN's class logits); in eval mode D
     sees the images unchanged."""
     cfg = load_config(_method_config(method))
-    assert cfg.diff_augment is None  # off by default, for every method
+    # on in every CPU config, off in the paper's
+    assert cfg.diff_augment == 'color,translation,cutout'
+    assert load_config(f'configs/{method}/{method}_fundus.py'
+                       ).diff_augment is None
     size = 32 if method == 'skrgan' else 16  # D_P: 3 stride-2 convs
     small = Config(dict(model=perf.model_cfg_at_size(cfg.model, size),
                         diff_augment=['color', 'translation', 'cutout']))
@@ -124,6 +127,32 @@ def test_augments_in_train_mode_only():
         DiffAugmentDiscriminator(dict(type='DCGANDiscriminator'), 'zoom')
 
 
+def test_the_wrapper_is_invisible_in_state_dicts():
+    """A wrapped D's state dict is the plain D's (keys and values), so
+    weights move between runs with and without the switch; the first
+    wrapper's nested keys still load."""
+    import mmskr  # noqa: F401
+    from mmagic.registry import MODELS
+    from mmengine.registry import init_default_scope
+    from mmengine.runner.checkpoint import load_state_dict
+    init_default_scope('mmagic')
+    cfg = dict(type='DCGANDiscriminator', input_scale=16, output_scale=4,
+               out_channels=1, base_channels=8)
+    torch.manual_seed(0)
+    wrapped = DiffAugmentDiscriminator(cfg, 'translation')
+    plain = MODELS.build(cfg)
+    assert list(wrapped.state_dict()) == list(plain.state_dict())
+    plain.load_state_dict(wrapped.state_dict())  # strict
+    for k, v in wrapped.discriminator.state_dict().items():
+        assert torch.equal(plain.state_dict()[k], v), k
+    nested = {'discriminator.' + k: v + 1
+              for k, v in plain.state_dict().items()}
+    again = DiffAugmentDiscriminator(cfg, 'translation')
+    load_state_dict(again, nested, strict=True)  # mmengine's loader
+    for k, v in plain.state_dict().items():
+        assert torch.equal(again.state_dict()[k], v + 1), k
+
+
 def test_a_diffaugment_checkpoint_loads_through_the_plain_config(tmp_path):
     """A run trained with the switch loads with the config file alone (the
     switch comes from the checkpoint's own config), as compare.py's
@@ -147,3 +176,27 @@ def test_a_diffaugment_checkpoint_loads_through_the_plain_config(tmp_path):
         assert torch.equal(loaded.state_dict()[k], v), k
     with pytest.raises(ValueError, match='trained with diff_augment'):
         init_model(config, ckpt, cfg_options=dict(diff_augment='color'))
+
+
+def test_a_run_without_diffaugment_loads_without_it(tmp_path):
+    """A checkpoint trained with ``diff_augment=None`` loads through a
+    config that has it on, with plain discriminators (the run's own
+    switch); saying it is on is refused."""
+    from mmagic.registry import MODELS
+
+    from mmskr.apis import init_model
+    config = _method_config('dcgan')
+    trained = load_config(config)
+    trained.diff_augment = None
+    trained.model.discriminator = unwrap_discriminator(
+        trained.model.discriminator)
+    model = MODELS.build(trained.model)
+    ckpt = str(tmp_path / 'iter_1.pth')
+    torch.save(dict(state_dict=model.state_dict(),
+                    meta=dict(cfg=trained.pretty_text)), ckpt)
+    loaded = init_model(config, ckpt)
+    assert not isinstance(loaded.discriminator, DiffAugmentDiscriminator)
+    assert init_model(config, ckpt, cfg_options=dict(diff_augment=None))
+    with pytest.raises(ValueError, match='trained with diff_augment=None'):
+        init_model(config, ckpt,
+                   cfg_options=dict(diff_augment='color,translation,cutout'))

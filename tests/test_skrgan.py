@@ -15,11 +15,12 @@ from mmskr.datasets.transforms import flat_pipeline
 from training_runs import load_cli, scalars, tiny_options
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CPU_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/skrgan/*_cpu_*.py')))
-# the modality configs (folder configs: tests/test_folder_images.py)
+# the modality configs (folder configs: tests/test_folder_images.py; Table
+# 2's 128 px fundus SkrGAN: tests/test_vessel_seg.py)
 ALL_CONFIGS = sorted(
     c for c in glob.glob(osp.join(REPO, 'configs/skrgan/*.py'))
-    if '_folder_' not in c)
+    if '_folder_' not in c and not c.endswith('_128px.py'))
+CPU_CONFIGS = [c for c in ALL_CONFIGS if '_cpu_' in c]
 
 SKETCH_KEYS = {
     'sketch_loss_disc_fake', 'sketch_loss_disc_real', 'sketch_loss_gp',

@@ -40,10 +40,3 @@ model_wrapper_cfg = dict(
     type='NestedSeparateDistributedDataParallel',
     broadcast_buffers=False,
     find_unused_parameters=True)
-
-# DiffAugment (Zhao et al. 2020) in every discriminator of the model, one
-# switch for every method so a comparison stays fair: None (off) or a
-# policy, e.g. --cfg-options diff_augment=color,translation,cutout
-# (SkrGAN's D_P on (sketch, image) pairs takes it without color;
-# mmskr.apis.config_switches)
-diff_augment = None

@@ -41,7 +41,12 @@ __all__ = [
 ]
 
 METRIC_SEED = 0
-PROTOCOL_VERSION = 2
+#: 1: one training seed, real halves in file order; 2: training seeds 0-2,
+#: seeded real splits, per-level SWD, FRD, memorisation; 3: version 2's
+#: evaluation of the issue-26 training recipe (the CPU configs' DiffAugment
+#: in every discriminator, anti-aliased reals faded in, renderer pair
+#: augmentation, one-channel grey modalities)
+PROTOCOL_VERSION = 3
 BEST_RULE = ('a method is marked best only when it beats the runner-up by '
              'more than their combined spread (sum of their sd over training '
              'seeds); methods within that margin of the best are marked '

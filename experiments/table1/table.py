@@ -45,9 +45,12 @@ _FORMATS = {key: fmt for key, _, _, fmt in METRIC_ROWS}
 _PAPER_KEYS = ('swd', 'ms_ssim', 'fid')
 LEGEND = (
     'Values are mean ± sd over the training seeds (their count in the '
-    '"training seeds" row; "(p1)" marks a single-seed row of the first '
-    'protocol). Best value of a row marked with *; a method is best only '
-    'when it beats the runner-up by more than their combined sd, else the '
+    '"training seeds" row; "(pN)" marks a cell of protocol version N, '
+    'older than the table\'s newest: 1, one training seed; 2, three '
+    'seeds, trained without DiffAugment, anti-aliased progressive reals '
+    'and pair augmentation). Best value of a row marked with *; a method '
+    'is best only when it beats the runner-up by more than their combined '
+    'sd, else the '
     'tied methods are marked together. SWD: PGGAN protocol (docs/'
     'metrics.md), x1e3, average over pyramid levels (per level on the next '
     'row). MS-SSIM: mean over pairs of generated images, a diversity '
@@ -204,6 +207,8 @@ def _table(results: Results, bold: str,
     """Body rows: [modality, metric, source, *methods, real] of the metrics
     ``keys`` (None: all), with the paper's rows if ``with_reported``."""
     by_cell = cell_rows(results)
+    newest = max((_version(rows[0]) for rows in by_cell.values()),
+                 default=1)
     body = []
     for modality in table_modalities([d for _, d in by_cell]):
         cells = {m: by_cell.get((m, modality)) for m in METHODS}
@@ -213,7 +218,8 @@ def _table(results: Results, bold: str,
         every = [r for rows in cells.values() if rows for r in rows]
         body.append([name, 'training seeds', 'ours'] + [
             NOT_RUN if not cells[m] else
-            f'{len(cells[m])}' + (' (p1)' if _version(cells[m][0]) == 1
+            f'{len(cells[m])}' + (f' (p{_version(cells[m][0])})'
+                                  if _version(cells[m][0]) < newest
                                   else '') for m in METHODS
         ] + [''])
         for key, label, rule, _ in METRIC_ROWS:

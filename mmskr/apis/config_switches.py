@@ -53,6 +53,11 @@ def _policy(value) -> str:
     return value if isinstance(value, str) else ','.join(value)
 
 
+def _names(value) -> list:
+    """The transforms a ``diff_augment`` value names ([] when off)."""
+    return parse_policy(_policy(value)) if value else []
+
+
 def apply_diff_augment(cfg: Config) -> None:
     """Wrap every discriminator of ``cfg.model`` in DiffAugment (in place)
     when ``cfg.diff_augment`` names a policy (a string, or the list
@@ -77,30 +82,39 @@ def apply_diff_augment(cfg: Config) -> None:
             policy=','.join(used))
 
 
-def adopt_switches_from_checkpoint_meta(cfg: Config, meta: dict) -> None:
+def adopt_switches_from_checkpoint_meta(cfg: Config, meta: dict,
+                                        explicit: dict = None) -> None:
     """Give ``cfg`` (in place) the ``diff_augment`` a checkpoint was
-    trained with, when ``cfg`` sets none: its discriminators then carry the
-    same wrappers, so the checkpoint's weights load (the wrapper has no
-    weights of its own, but it nests the discriminator's). Nothing when the
-    checkpoint has no config (mmengine writes it as ``meta['cfg']``) or
-    trained without the switch.
+    trained with, on or off, whatever its file says: its discriminators
+    then carry the run's wrappers (their weights load either way: the
+    wrapper is invisible in state dicts, and the first version's nested
+    keys load into a wrapper only). Nothing when the checkpoint has no
+    config (mmengine writes it as ``meta['cfg']``).
+
+    Args:
+        cfg (Config): The config the model is built from.
+        meta (dict): The checkpoint's ``meta``.
+        explicit (dict, optional): Options the caller gave (``cfg_options``):
+            a ``diff_augment`` there must agree with the run's.
 
     Raises:
-        ValueError: both name a policy and they differ.
+        ValueError: ``explicit`` names another ``diff_augment`` than the
+            run's.
     """
     text = (meta or {}).get('cfg')
     if not text:
         return
-    trained = Config.fromstring(text, '.py').get('diff_augment')
-    if not trained:
-        return
+    trained = Config.fromstring(text, '.py').get('diff_augment') or None
+    if explicit and 'diff_augment' in explicit:
+        given = explicit['diff_augment'] or None
+        if _names(given) != _names(trained):
+            raise ValueError(
+                f'the checkpoint was trained with diff_augment='
+                f'{trained and _policy(trained)!r}, the options say '
+                f'{given and _policy(given)!r}; drop the option to use the '
+                "checkpoint's")
     root = _root(cfg)
-    given = root.get('diff_augment')
-    if given and parse_policy(_policy(given)) != parse_policy(
-            _policy(trained)):
-        raise ValueError(f'the checkpoint was trained with diff_augment='
-                         f'{_policy(trained)!r}, the config says '
-                         f'{_policy(given)!r}; drop the option to use the '
-                         "checkpoint's")
     root['diff_augment'] = trained
+    for slot, _ in discriminator_slots(root['model']):
+        slot['discriminator'] = unwrap_discriminator(slot['discriminator'])
     apply_diff_augment(cfg)

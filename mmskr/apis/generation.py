@@ -99,9 +99,9 @@ def init_model(config,
         checkpoint (str, optional): ``.pth`` written by the Runner; checked
             by :func:`~mmskr.engine.runner_utils.verify_checkpoint` (a file
             that would run code when unpickled is refused) and loaded
-            strictly (through mmskr's safe loader). A run trained with
-            ``diff_augment`` is loaded with it, whatever ``config`` says
-            (:func:`~mmskr.apis.config_switches.
+            strictly (through mmskr's safe loader). The model gets the
+            run's own ``diff_augment`` (on or off), whatever ``config``
+            says (:func:`~mmskr.apis.config_switches.
             adopt_switches_from_checkpoint_meta`). None keeps the freshly
             initialised weights (the "untrained" model).
         device (str): Device to move the model to. Default: ``'cpu'``.
@@ -133,7 +133,7 @@ def init_model(config,
         meta = torch.load(checkpoint, map_location='cpu',
                           weights_only=True).get('meta')
         # the run's training switches (its discriminators' wrappers)
-        adopt_switches_from_checkpoint_meta(cfg, meta)
+        adopt_switches_from_checkpoint_meta(cfg, meta, cfg_options)
         if auto_keys(cfg):  # a folder config: the run's own values
             fill_from_checkpoint_meta(cfg, meta)
     else:

@@ -62,3 +62,11 @@ val_evaluator = dict(type='Evaluator', metrics=metrics)
 test_evaluator = val_evaluator
 val_cfg = dict(type='MultiValLoop')
 test_cfg = dict(type='MultiTestLoop')
+
+# DiffAugment (Zhao et al. 2020) in every discriminator of the model, one
+# switch for every method so a comparison stays fair: None (off, the
+# paper's recipe) or a policy, e.g. --cfg-options
+# diff_augment=color,translation,cutout (SkrGAN's D_P on (sketch, image)
+# pairs takes it without color; mmskr.apis.config_switches). On in the CPU
+# setting (cpu_64px.py says why); not measured at this size.
+diff_augment = None

@@ -3,6 +3,37 @@ from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 from torch import Tensor
 
+#: The attribute (and state-dict infix) of the wrapped discriminator.
+INFIX = 'discriminator.'
+
+
+def _drop_infix(module, state_dict, prefix, local_metadata):
+    """State-dict hook: ``{prefix}discriminator.{key}`` -> ``{prefix}{key}``
+    (and the same for the version metadata of the wrapped modules)."""
+    inner = prefix + INFIX
+    for key in [k for k in state_dict if k.startswith(inner)]:
+        state_dict[prefix + key[len(inner):]] = state_dict.pop(key)
+    meta = getattr(state_dict, '_metadata', None)
+    if meta is not None:
+        for key in [k for k in meta if k.startswith(inner)]:
+            meta[prefix + key[len(inner):]] = meta.pop(key)
+        if inner[:-1] in meta:  # the wrapped module's own entry
+            meta.pop(inner[:-1])
+    return state_dict
+
+
+def _add_infix(module, state_dict, prefix, local_metadata, strict,
+               missing_keys, unexpected_keys, error_msgs):
+    """Load pre-hook: ``{prefix}{key}`` -> ``{prefix}discriminator.{key}``
+    for every key of the wrapped discriminator; keys already nested (the
+    first wrapper's checkpoints) are left as they are."""
+    own = set(module.discriminator.state_dict(keep_vars=True))
+    for key in [k for k in state_dict if k.startswith(prefix)]:
+        rest = key[len(prefix):]
+        if rest in own and not (rest.startswith(INFIX)
+                                and rest[len(INFIX):] in own):
+            state_dict[prefix + INFIX + rest] = state_dict.pop(key)
+
 from .diff_augment import diff_augment, parse_policy
 
 
@@ -18,6 +49,13 @@ class DiffAugmentDiscriminator(BaseModule):
     through it. Extra arguments (PGGAN's ``curr_scale`` and
     ``transition_weight``) and every output (ACGAN's class logits) pass
     through unchanged.
+
+    The wrapper is invisible in checkpoints: its state dict is the
+    discriminator's own (``discriminator.conv.weight``, not
+    ``discriminator.discriminator.conv.weight``), so a run trained with
+    DiffAugment loads into a model without it and the reverse, and
+    ``--resume`` works across a change of the switch. Checkpoints written
+    by the first version of the wrapper (nested keys) still load.
 
     Args:
         discriminator (dict): The discriminator's config.
@@ -39,6 +77,8 @@ class DiffAugmentDiscriminator(BaseModule):
         parse_policy(policy)  # fail at build time on a typo
         self.policy = policy
         self.discriminator = MODELS.build(dict(discriminator, **kwargs))
+        self._register_state_dict_hook(_drop_infix)
+        self._register_load_state_dict_pre_hook(_add_infix, with_module=True)
 
     def init_weights(self) -> None:
         """The discriminator's own initialisation (mmagic's discriminators
