@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
-from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from torch import nn
 
 from ..utils.uint8 import tensor_to_uint8
@@ -130,8 +130,9 @@ def init_model(config,
     cfg = _with_options(load_config(config), cfg_options)
     if checkpoint is not None:
         verify_checkpoint(checkpoint)
-        meta = torch.load(checkpoint, map_location='cpu',
-                          weights_only=True).get('meta')
+        # read once: its meta decides the model, its weights fill it
+        loaded = torch.load(checkpoint, map_location='cpu', weights_only=True)
+        meta = loaded.get('meta')
         # the run's training switches (its discriminators' wrappers)
         adopt_switches_from_checkpoint_meta(cfg, meta, cfg_options)
         if auto_keys(cfg):  # a folder config: the run's own values
@@ -145,7 +146,7 @@ def init_model(config,
     if checkpoint is None:
         model.init_weights()
     else:
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+        _load_checkpoint_to_model(model, loaded, strict=True)
     return model.to(device).eval()
 
 
