@@ -89,11 +89,17 @@ def test_seeds_give_mean_and_sd_and_replace_a_first_protocol_row(tmp_path):
     assert [r['seed'] for r in cells[('skrgan', 'fundus')]] == [0, 1, 2]
     text = table.render(results, 'text')
     line = [x for x in text.splitlines() if 'SWD x1e3' in x and 'ours' in x]
-    assert '12.00 ± 2.00*' in line[0]  # mean, sample sd over 3 seeds
-    assert '13.00*' in line[0]  # dcgan within 2 + 0 of it: tied
+    assert '12.00 ± 2.00' in line[0]  # mean, sample sd over 3 seeds
+    assert '*' not in line[0]  # PGGAN's cell is of protocol 1
     assert '99.00' not in text and '50.00' in text
     seeds = [x for x in text.splitlines() if 'training seeds' in x][0]
     assert '3' in seeds and '1 (p1)' in seeds
+    # without it, the best is marked among protocol 2's cells
+    del results[('pggan', 'fundus', None)]
+    line = [x for x in table.render(results, 'text').splitlines()
+            if 'SWD x1e3' in x and 'ours' in x]
+    assert '12.00 ± 2.00*' in line[0]
+    assert '13.00*' in line[0]  # dcgan within 2 + 0 of it: tied
     assert '7.00 ± 1.00' in text  # FRD
     assert '5.00 ± 1.00' in text  # real reference
     assert '10 against 10' in text
@@ -118,6 +124,9 @@ def test_a_newer_protocol_replaces_a_cells_rows_and_marks_older_cells(
     seeds = [x for x in text.splitlines() if 'training seeds' in x][0]
     assert '3 (p2)' in seeds and ' 2 ' in seeds
     assert '61.00 ± 1.41' in text and '200.00' not in text
+    # no best is marked across protocol versions
+    swd = [x for x in text.splitlines() if 'SWD x1e3' in x and 'ours' in x]
+    assert '*' not in swd[0]
 
 
 def test_render_marks_best_shows_na_and_reported(tmp_path):

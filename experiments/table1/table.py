@@ -48,7 +48,8 @@ LEGEND = (
     '"training seeds" row; "(pN)" marks a cell of protocol version N, '
     'older than the table\'s newest: 1, one training seed; 2, three '
     'seeds, trained without DiffAugment, anti-aliased progressive reals '
-    'and pair augmentation). Best value of a row marked with *; a method '
+    'and pair augmentation). Best value of a row marked with *, in rows '
+    'whose cells are of one protocol version only; a method '
     'is best only when it beats the runner-up by more than their combined '
     'sd, else the '
     'tied methods are marked together. SWD: PGGAN protocol (docs/'
@@ -216,6 +217,9 @@ def _table(results: Results, bold: str,
             continue
         name = modality_name(modality)
         every = [r for rows in cells.values() if rows for r in rows]
+        # a best is marked only among cells of one protocol version
+        one_version = len({_version(rows[0])
+                           for rows in cells.values() if rows}) == 1
         body.append([name, 'training seeds', 'ours'] + [
             NOT_RUN if not cells[m] else
             f'{len(cells[m])}' + (f' (p{_version(cells[m][0])})'
@@ -236,7 +240,7 @@ def _table(results: Results, bold: str,
             best = best_methods({m: v[0] for m, v in stats.items()}, rule,
                                 _real_value(every, key),
                                 {m: v[1] for m, v in stats.items()}) \
-                if rule else []
+                if rule and one_version else []
             for m in METHODS:
                 if not cells[m]:
                     text = NOT_RUN
