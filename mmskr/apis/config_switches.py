@@ -68,10 +68,9 @@ def apply_diff_augment(cfg: Config) -> None:
         ValueError: an unknown policy name.
     """
     root = _root(cfg)
-    policy = root.get('diff_augment')
-    if not policy:
+    names = _names(root.get('diff_augment'))
+    if not names:
         return
-    names = parse_policy(_policy(policy))
     for slot, paired in discriminator_slots(root['model']):
         if slot['discriminator'].get('type') == WRAPPER:
             continue
