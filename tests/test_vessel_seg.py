@@ -420,6 +420,27 @@ def test_native_synthetic_pairs_are_enlarged_to_the_photographs_scale(
     pairs, meta = load_pairs(str(work / 'native_smoke' / 'data' /
                                  'skrgan_4_76.npz'))
     assert pairs['img'].shape == (4, 76, 76, 3) and meta['size'] == 76
+    assert row['source']['gan_size'] == 64
+    assert '| 4 at 76 px, drawn at 64 px |' in \
+        (results / 'table.md').read_text()
+
+
+def test_pairs_text_names_count_size_and_the_gans_own_size():
+    """The table's "pretraining pairs" column, for each kind of arm and for
+    rows written before the GAN's size was recorded."""
+    from experiments.table2.table import pairs_text
+    protocol = dict(size=None)
+    assert pairs_text(dict(source=None, protocol=protocol)) == 'none'
+    real = dict(drive='D', labels='sketch_draft', size=None)
+    assert pairs_text(dict(source=real, protocol=protocol)) == \
+        'the real training images, at their own size'
+    assert pairs_text(dict(source=dict(real, size=64), protocol=protocol)) \
+        == 'the real training images, at 64 px'
+    gan = dict(num_pairs=2000, gan_size=128, pair_size=565)
+    assert pairs_text(dict(source=gan, protocol=protocol)) == \
+        '2000 at 565 px, drawn at 128 px'
+    assert pairs_text(dict(source=dict(num_pairs=2000),
+                           protocol=dict(size=64))) == '2000 at 64 px'
 
 
 @pytest.mark.parametrize('arm', ['skrgan', 'other'])

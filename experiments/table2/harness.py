@@ -90,6 +90,17 @@ class PairSource:
         self.label_source = label_source
 
     @property
+    def gan_size(self) -> Optional[int]:
+        """The side in pixels of the images the GAN draws (its generator's
+        ``out_scale`` or ``output_scale``), or None when the config has
+        neither."""
+        from mmengine.config import Config
+        model = Config.fromfile(self.config).model
+        generator = model.get('sketch_gan', model).get('generator', {})
+        size = generator.get('out_scale', generator.get('output_scale'))
+        return None if size is None else int(size)
+
+    @property
     def name(self) -> str:
         method = osp.splitext(osp.basename(self.config))[0]
         return ARM_NAMES[self.arm].format(name=method)
@@ -544,7 +555,7 @@ def run(preset: SegPreset,
         elif arm in sources:
             source = dict(sources[arm].describe(num_synthetic),
                           rim_erode=preset.rim_erode, name=sources[arm].name,
-                          pair_size=pair_size)
+                          gan_size=sources[arm].gan_size, pair_size=pair_size)
         run_arm_seed(
             preset, arm, seed, work_root, files, source, protocol,
             lambda ckpt: evaluate(ckpt, preset, test, native, device),

@@ -16,8 +16,8 @@ from .presets import ARM_NAMES, ARMS
 from mmskr.evaluation.functional import METRIC_KEYS
 
 __all__ = [
-    'COLUMNS', 'REPORTED', 'load_results', 'paired_deltas', 'render', 'summarize',
-    'summary'
+    'COLUMNS', 'REPORTED', 'load_results', 'paired_deltas', 'pairs_text',
+    'render', 'summarize', 'summary'
 ]
 
 #: The paper's Table 2 (U-Net on DRIVE, one run each).
@@ -34,7 +34,10 @@ _REPORTED_NAMES = {'skrgan': 'with (SkrGAN pairs)', 'none': 'without'}
 #: (n/a in rows written before they were recorded, and for the paper).
 COLUMNS = ('sen', 'spe', 'acc', 'auc', 'f1')
 _HEADER = ['Pretraining', 'Source'] + [k.upper() for k in COLUMNS] + [
-    'seeds', 'iterations (pre + fine)', 'train min/seed']
+    'seeds', 'pretraining pairs', 'iterations (pre + fine)',
+    'train min/seed']
+#: The paper's pretraining pairs (it states their number, not their size).
+_REPORTED_PAIRS = {'skrgan': '2000', 'none': 'none'}
 _GRIDS = (('metrics', "DRIVE's 565x584 grid (the paper's)"),
           ('metrics_work', 'working resolution'))
 
@@ -57,6 +60,23 @@ def load_results(path: str) -> Results:
     return newest_json_lines(path, lambda r: (r['arm'], int(r['seed'])))
 
 
+def pairs_text(row: dict) -> str:
+    """An arm's pretraining pairs: how many and at which size, and for a
+    GAN's pairs the size the GAN drew them at (enlarged to the pairs' size
+    at native resolution); ``'none'`` for arms that do not pretrain."""
+    source, size = row.get('source'), row['protocol'].get('size')
+    if not source:
+        return 'none'
+    if 'num_pairs' not in source:  # the real training images
+        at = f'at {source["size"]} px' if source.get('size') else \
+            'at their own size'
+        return f'the real training images, {at}'
+    size = source.get('pair_size', size)
+    drawn = source.get('gan_size')
+    text = f'{source["num_pairs"]} at {size} px'
+    return text if drawn in (None, size) else f'{text}, drawn at {drawn} px'
+
+
 def _std(values: List[float]) -> Optional[float]:
     return float(np.std(values, ddof=1)) if len(values) > 1 else None
 
@@ -65,7 +85,8 @@ def summarize(results: Results, grid: str = 'metrics') -> Dict[str, dict]:
     """Per arm: seeds, mean and std (ddof 1) of each metric, budget.
 
     Returns:
-        dict: ``arm -> dict(seeds, mean, std, name, iters, wall_min)``;
+        dict: ``arm -> dict(seeds, mean, std, name, iters, pairs,
+        wall_min)``;
         ``std`` values are None with a single seed; a metric some row
         lacks is absent from ``mean`` and ``std``.
     """
@@ -82,7 +103,7 @@ def summarize(results: Results, grid: str = 'metrics') -> Dict[str, dict]:
             mean={k: float(np.mean(v)) for k, v in vals.items()},
             std={k: _std(v) for k, v in vals.items()},
             name=(rows[-1]['source'] or {}).get('name', ARM_NAMES[arm]),
-            iters=rows[-1]['iters'],
+            iters=rows[-1]['iters'], pairs=pairs_text(rows[-1]),
             wall_min=float(np.mean(walls)))
     return out
 
@@ -121,14 +142,14 @@ def _body(summary: Dict[str, dict], reported: bool) -> List[list]:
         body.append([
             s['name'], 'ours',
             *[_pm(s['mean'].get(k), s['std'].get(k)) for k in COLUMNS],
-            ','.join(map(str, s['seeds'])),
+            ','.join(map(str, s['seeds'])), s['pairs'],
             f'{it["pretrain"]} + {it["finetune"]}', f'{s["wall_min"]:.1f}'
         ])
     if reported:
         for arm in ('skrgan', 'none'):
             body.append([_REPORTED_NAMES[arm], 'reported'] +
                         [_pm(REPORTED[arm].get(k), None) for k in COLUMNS] +
-                        ['', '', ''])
+                        ['', _REPORTED_PAIRS[arm], '', ''])
     return body
 
 
