@@ -3,7 +3,8 @@
 #
 #   make install                 # .venv with torch 2.11.0 / torchvision 0.26.0
 #   make install TORCH=system    # reuse the interpreter's torch (GPU image)
-#   make test                    # the test suite
+#   make test                    # the test suite, one worker per core
+#   make test TEST_WORKERS=0     # ... in one process
 #   make demo                    # train a small SkrGAN on CPU and sample
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,6 +16,8 @@ REQS := requirements/torch.txt requirements/runtime.txt requirements/mmagic.txt 
         requirements/tests.txt requirements/frd.txt requirements/constraints.txt \
         setup.py
 PYTEST_ARGS ?=
+# pytest-xdist workers; a test file's tests share one (its module fixtures)
+TEST_WORKERS ?= auto
 
 .PHONY: install test demo clean-venv
 
@@ -37,7 +40,7 @@ endif
 	touch $(STAMP)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 demo: install
 	$(PY) tools/demo.py

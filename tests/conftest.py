@@ -8,6 +8,13 @@ import pytest
 
 def pytest_configure(config):
     config.addinivalue_line('markers', 'realdata: needs MMSKR_DATA_ROOT')
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        # ``make test`` runs one pytest-xdist worker per core: each worker,
+        # and the training processes it starts, keeps to one thread, so
+        # workers do not oversubscribe the cores
+        os.environ['OMP_NUM_THREADS'] = '1'
+        import torch
+        torch.set_num_threads(1)
 
 
 @pytest.fixture
