@@ -36,8 +36,9 @@ def result_tables() -> Dict[str, str]:
         res = _rows(f'table1_{preset}', table1.load_results)
         out[f'table1_{preset}/table.md'] = table1.render(res, 'markdown')
         out[f'table1_{preset}/table.csv'] = table1.render(res, 'csv')
-    out['table2_cpu/table.md'] = table2.render(
-        _rows('table2_cpu', table2.load_results), 'markdown')
+    for preset in ('cpu', 'native_cpu'):
+        out[f'table2_{preset}/table.md'] = table2.render(
+            _rows(f'table2_{preset}', table2.load_results), 'markdown')
     out['perf_cpu/table.md'] = perf_table.render(
         _rows('perf_cpu', perf_table.load_results)) + '\n'
     return out
@@ -47,6 +48,7 @@ def readme_blocks() -> Dict[str, str]:
     """``{block name: Markdown}`` of the README's result blocks."""
     t1 = 'benchmarks/results/table1_cpu'
     t2 = 'benchmarks/results/table2_cpu'
+    t2n = 'benchmarks/results/table2_native_cpu'
     perf = 'benchmarks/results/perf_cpu'
     return {
         'table1-cpu':
@@ -62,6 +64,11 @@ def readme_blocks() -> Dict[str, str]:
         f'paper\'s '
         f'values, per-level SWD, FID/KID and the protocol: '
         f'[`{t1}/table.md`]({t1}/table.md).\n',
+        'table2-native-cpu':
+        table2.summary(_rows('table2_native_cpu', table2.load_results)) +
+        f'\nMean ± std over seeds; the paper\'s values, paired differences '
+        f'against `none` and the protocol: [`{t2n}/table.md`]({t2n}/table.md)'
+        f'.\n',
         'table2-cpu':
         table2.summary(_rows('table2_cpu', table2.load_results)) +
         f'\nMean ± std over seeds; the paper\'s values, paired differences '

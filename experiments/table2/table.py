@@ -219,6 +219,7 @@ def render(results: Results, fmt: str = 'text') -> str:
         head = f'Table 2, metrics at {title}'
         parts.append((f'### {head}' if fmt == 'markdown' else head) +
                      '\n\n' + table)
+    parts = parts or ['No rows yet.']
     notes = _notes(results)
     if fmt == 'markdown':
         notes = [f'- {n}' for n in notes]
@@ -228,6 +229,8 @@ def render(results: Results, fmt: str = 'text') -> str:
 def summary(results: Results) -> str:
     """Markdown of our rows at both grids, without the paper's rows and
     the notes (the README's Table 2)."""
+    if not results:
+        return 'No rows yet.\n'
     parts = []
     for grid, title in _grids(results):
         body = [r[:1] + r[2:] for r in _body(summarize(results, grid), False)]
