@@ -6,7 +6,7 @@ pretraining and the fine-tuning, the seeds, and the SkrGAN config whose
 samples are used. The arms differ only in whether (and on which synthetic
 pairs) the U-Net is pretrained before the same fine-tuning.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Optional, Tuple
 
 from experiments.runner import ExperimentPreset, by_name
@@ -89,24 +89,26 @@ class SegPreset(ExperimentPreset):
         return self.size is None
 
 
+_SMOKE = SegPreset(
+    'smoke',
+    size=64,
+    skrgan_config='configs/skrgan/skrgan_cpu_fundus.py',
+    other_config='configs/pggan/pggan_cpu_fundus.py',
+    base_channels=4,
+    num_levels=2,
+    batch_size=2,
+    pretrain_iters=2,
+    finetune_iters=2,
+    lr=1e-3,
+    crop_size=32,
+    num_synthetic=4,
+    seeds=(0, ),
+    rim_erode=2,
+    description='plumbing in seconds: 64 px, a 2-level U-Net of '
+    'width 4, 2 + 2 iterations of 32 px patches, 4 synthetic pairs')
+
 PRESETS: Dict[str, SegPreset] = by_name(
-    SegPreset(
-        'smoke',
-        size=64,
-        skrgan_config='configs/skrgan/skrgan_cpu_fundus.py',
-        other_config='configs/pggan/pggan_cpu_fundus.py',
-        base_channels=4,
-        num_levels=2,
-        batch_size=2,
-        pretrain_iters=2,
-        finetune_iters=2,
-        lr=1e-3,
-        crop_size=32,
-        num_synthetic=4,
-        seeds=(0, ),
-        rim_erode=2,
-        description='plumbing in seconds: 64 px, a 2-level U-Net of '
-        'width 4, 2 + 2 iterations of 32 px patches, 4 synthetic pairs'),
+    _SMOKE,
     SegPreset(
         'cpu',
         size=64,
@@ -145,21 +147,10 @@ PRESETS: Dict[str, SegPreset] = by_name(
         'SkrGAN\'s resolution), 4-level U-Net of width 32, 128 px '
         'patches of batch 16, 10000 pretraining + 4000 fine-tuning '
         'iterations, 2000 synthetic pairs, seeds 0-4'),
-    SegPreset(
-        'native_smoke',
+    replace(
+        _SMOKE,
+        name='native_smoke',
         size=None,
-        skrgan_config='configs/skrgan/skrgan_cpu_fundus.py',
-        other_config='configs/pggan/pggan_cpu_fundus.py',
-        base_channels=4,
-        num_levels=2,
-        batch_size=2,
-        pretrain_iters=2,
-        finetune_iters=2,
-        lr=1e-3,
-        crop_size=32,
-        num_synthetic=4,
-        seeds=(0, ),
-        rim_erode=2,
         window=96,
         description='the native protocol\'s plumbing in seconds: images '
         'at their own resolution, 32 px patches in the FOV, a 2-level '
