@@ -13,6 +13,7 @@ newest row of a key wins, and renders its tables from that file alone.
 * run: :func:`run_cells` runs the cells in order, logs progress to stderr
   and collects the errors of failed cells without stopping the others.
 """
+import ast
 import datetime
 import json
 import os
@@ -20,7 +21,7 @@ import os.path as osp
 import platform
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Callable, Dict, Hashable, List, Optional, Sequence, Tuple
 
 import torch
@@ -30,8 +31,9 @@ from mmskr.utils.json_lines import append_json_line, newest_json_lines
 
 __all__ = [
     'CELL_ERRORS', 'REPO', 'CellError', 'ExperimentPreset', 'Log', 'by_name',
-    'code_version', 'leaderboard', 'machine', 'now', 'read_json', 'record', 'reused_row',
-    'run_cells', 'write_json', 'write_tables'
+    'changed_fields', 'code_version', 'leaderboard', 'machine', 'now',
+    'read_json', 'record', 'reused_row', 'run_cells', 'with_options',
+    'write_json', 'write_tables'
 ]
 
 
@@ -57,6 +59,51 @@ class ExperimentPreset:
 def by_name(*presets: ExperimentPreset) -> Dict[str, ExperimentPreset]:
     """``{preset.name: preset}`` in the given order."""
     return {p.name: p for p in presets}
+
+
+def with_options(preset: ExperimentPreset,
+                 options: Sequence[str]) -> ExperimentPreset:
+    """``preset`` with fields set from ``KEY=VALUE`` strings, for tuning
+    runs (``--preset-options base_channels=32 lr=5e-4``). Values are read
+    as Python literals (``None``, ``32``, ``5e-4``, ``(0, 1)``); other text
+    stays a string. The name is kept: :func:`changed_fields` tells the
+    variant from the preset.
+
+    Raises:
+        ValueError: an item is not ``KEY=VALUE``, names no field of the
+            preset (the fields are listed), or gives a value of another
+            type than the preset's.
+    """
+    names = [f.name for f in fields(preset)
+             if f.name not in ('name', 'description')]
+    changes = {}
+    for item in options:
+        key, sep, text = item.partition('=')
+        if not sep or key not in names:
+            raise ValueError(f'preset option {item!r}: expected KEY=VALUE '
+                             f'with KEY one of {", ".join(names)}')
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = text
+        current = getattr(preset, key)
+        if isinstance(current, float) and type(value) is int:
+            value = float(value)
+        if None not in (current, value) and \
+                type(value) is not type(current):
+            raise ValueError(
+                f'preset option {item!r}: {key} is a '
+                f'{type(current).__name__} in preset {preset.name} '
+                f'({current!r}), not a {type(value).__name__}')
+        changes[key] = value
+    return replace(preset, **changes)
+
+
+def changed_fields(preset: ExperimentPreset,
+                   base: ExperimentPreset) -> Dict[str, object]:
+    """``{field: value}`` where ``preset`` differs from ``base``."""
+    return {f.name: getattr(preset, f.name) for f in fields(preset)
+            if getattr(preset, f.name) != getattr(base, f.name)}
 
 
 class CellError(RuntimeError):

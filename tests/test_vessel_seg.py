@@ -482,10 +482,16 @@ def test_finetune_length_is_chosen_on_held_out_training_images(
     assert split_indices(20, 5, 0) == (fit, val)
     with pytest.raises(ValueError, match='0 < num_val < 2'):
         split_indices(2, 2, 0)
-    rows = [dict(length=L, metrics=dict(sen=.5, spe=.5, acc=.5, auc=a,
-                                        f1=.5))
+    rows = [dict(length=L, train_wall_s=1.0,
+                 metrics=dict(sen=.5, spe=.5, acc=.5, auc=a, f1=.5))
             for L, a in ((10, .8), (20, .9), (20, .7), (40, .85))]
-    assert choose_length(rows)['length'] == 40  # mean AUC .85 > .8 = .8
+    chosen = choose_length(rows)  # mean AUC .85 > .8 = .8
+    assert (chosen['options'], chosen['length']) == ('-', 40)
+    rows.append(dict(rows[0], options=dict(base_channels=32),
+                     metrics=dict(rows[0]['metrics'], auc=.86)))
+    chosen = choose_length(rows)  # a variant is a candidate of its own
+    assert (chosen['options'], chosen['length']) == ('base_channels=32', 10)
+    assert chosen['table'][('-', 10)]['auc'] == .8
     import shutil
     drive = tmp_path / 'DRIVE'
     shutil.copytree(fake_drive, drive)
@@ -502,6 +508,36 @@ def test_finetune_length_is_chosen_on_held_out_training_images(
     assert 'highest mean validation AUC' in capsys.readouterr().out
     assert length.main(argv) == 0  # reused: no new rows
     assert len(open(results / 'finetune_length.jsonl').readlines()) == 2
+    # a variant: its own runs and rows, beside the preset's
+    assert length.main(argv[:4] + ['--preset-options', 'base_channels=2'] +
+                       argv[4:]) == 0
+    rows = [json.loads(x) for x in open(results / 'finetune_length.jsonl')]
+    assert [r.get('options') for r in rows] == [{}, {}, dict(base_channels=2),
+                                               dict(base_channels=2)]
+    assert (tmp_path / 'work' / 'native_smoke' / 'finetune_length' /
+            'base_channels=2').is_dir()
+    assert '| base_channels=2  |' in capsys.readouterr().out
+    assert length.main(argv + ['--preset-options', 'width=2']) == 2
+    assert 'KEY one of size, skrgan_config' in capsys.readouterr().err
+
+
+def test_preset_options_set_fields_by_type():
+    """``with_options``: literals for every field type, a clear error for an
+    unknown field, a malformed item or a value of another type."""
+    from experiments.runner import changed_fields, with_options
+    base = PRESETS['native_cpu']
+    p = with_options(base, ['base_channels=32', 'lr=1', 'crop_size=None',
+                            'seeds=(0, 1)'])
+    assert changed_fields(p, base) == dict(base_channels=32, lr=1.0,
+                                           crop_size=None, seeds=(0, 1))
+    assert type(p.lr) is float and p.name == 'native_cpu'
+    assert with_options(base, []) == base
+    with pytest.raises(ValueError, match="'width=2'.*base_channels"):
+        with_options(base, ['width=2'])
+    with pytest.raises(ValueError, match='expected KEY=VALUE'):
+        with_options(base, ['base_channels'])
+    with pytest.raises(ValueError, match='base_channels is a int .*not a str'):
+        with_options(base, ['base_channels=wide'])
 
 
 def test_test_root_scores_another_set_in_the_generic_layout(fake_drive,
