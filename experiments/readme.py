@@ -44,11 +44,19 @@ def result_tables() -> Dict[str, str]:
     return out
 
 
+def _table2_block(preset: str) -> str:
+    """The README's Table 2 of ``preset``: our rows, and a link to the
+    full table."""
+    folder = f'benchmarks/results/table2_{preset}'
+    return (table2.summary(_rows(f'table2_{preset}', table2.load_results)) +
+            f'\nMean ± std over seeds; the paper\'s values, paired '
+            f'differences against `none` and the protocol: '
+            f'[`{folder}/table.md`]({folder}/table.md).\n')
+
+
 def readme_blocks() -> Dict[str, str]:
     """``{block name: Markdown}`` of the README's result blocks."""
     t1 = 'benchmarks/results/table1_cpu'
-    t2 = 'benchmarks/results/table2_cpu'
-    t2n = 'benchmarks/results/table2_native_cpu'
     perf = 'benchmarks/results/perf_cpu'
     return {
         'table1-cpu':
@@ -64,15 +72,8 @@ def readme_blocks() -> Dict[str, str]:
         f'paper\'s '
         f'values, per-level SWD, FID/KID and the protocol: '
         f'[`{t1}/table.md`]({t1}/table.md).\n',
-        'table2-native-cpu':
-        table2.summary(_rows('table2_native_cpu', table2.load_results)) +
-        f'\nMean ± std over seeds; the paper\'s values, paired differences '
-        f'against `none` and the protocol: [`{t2n}/table.md`]({t2n}/table.md)'
-        f'.\n',
-        'table2-cpu':
-        table2.summary(_rows('table2_cpu', table2.load_results)) +
-        f'\nMean ± std over seeds; the paper\'s values, paired differences '
-        f'and the protocol: [`{t2}/table.md`]({t2}/table.md).\n',
+        'table2-native-cpu': _table2_block('native_cpu'),
+        'table2-cpu': _table2_block('cpu'),
         'perf-cpu':
         perf_table.summary(_rows('perf_cpu', perf_table.load_results)) +
         f'\nTraining images/s at batch 16 on this 2-core CPU; memory, stage '

@@ -92,13 +92,14 @@ def run_lengths(preset: SegPreset, drive: str, lengths: Sequence[int],
                                seed, length, indices=fit)
             stage = train_stage(cfg, f'length {length} seed {seed}')
             ckpt = stage['checkpoint']
+            mtime = osp.getmtime(ckpt)
             result_file = osp.join(run_dir, 'result.json')
             row = reused_row(result_file, split=split, options=options,
-                             checkpoint_mtime=osp.getmtime(ckpt))
+                             checkpoint_mtime=mtime)
             if row is None:
                 row = dict(
                     preset=preset.name, length=length, seed=seed,
-                    options=options, split=split, checkpoint_mtime=osp.getmtime(ckpt),
+                    options=options, split=split, checkpoint_mtime=mtime,
                     train_wall_s=stage['wall_s'],
                     metrics=evaluate(ckpt, preset, held, native,
                                      device)['metrics'],

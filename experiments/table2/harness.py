@@ -19,6 +19,7 @@ source) are reused. Data are cached in ``WORK/{preset}/data/`` as ``.npz``
 sets of pairs (:mod:`~mmskr.datasets.vessel_data`).
 """
 import contextlib
+import functools
 import json
 import os
 import os.path as osp
@@ -89,16 +90,15 @@ class PairSource:
         self.checkpoint = checkpoint
         self.label_source = label_source
 
-    @property
+    @functools.cached_property
     def gan_size(self) -> Optional[int]:
-        """The side in pixels of the images the GAN draws (its generator's
-        ``out_scale`` or ``output_scale``), or None when the config has
-        neither."""
+        """The side in pixels of the images the GAN draws
+        (:func:`~mmskr.utils.config_check.generator_resolution` of its
+        config)."""
         from mmengine.config import Config
-        model = Config.fromfile(self.config).model
-        generator = model.get('sketch_gan', model).get('generator', {})
-        size = generator.get('out_scale', generator.get('output_scale'))
-        return None if size is None else int(size)
+
+        from mmskr.utils.config_check import generator_resolution
+        return generator_resolution(Config.fromfile(self.config))
 
     @property
     def name(self) -> str:

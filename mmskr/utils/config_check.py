@@ -13,7 +13,7 @@ from typing import Iterator, Optional, Tuple
 
 from mmengine.config import Config
 
-__all__ = ['validate_config']
+__all__ = ['generator_resolution', 'validate_config']
 
 #: Config keys under ``model`` whose ``type`` is not a MODELS entry.
 _NOT_MODELS = ('init_cfg', )
@@ -99,6 +99,18 @@ def _network_scales(node: dict) -> Iterator[Tuple[str, int]]:
         for key in keys if isinstance(sub, dict) else ():
             if isinstance(sub.get(key), int):
                 yield f'{part}.{key}', sub[key]
+
+
+def generator_resolution(cfg: Config) -> Optional[int]:
+    """The side in pixels of the images a config's GAN draws: the first
+    generator output resolution (``out_scale`` / ``output_scale``) under
+    ``model``, depth first (SkrGAN: its sketch generator's, which G_P
+    renders at); None when the config has none."""
+    for _, node in _walk(cfg.get('model'), 'model'):
+        for key, value in _network_scales(node):
+            if key.startswith('generator.'):
+                return value
+    return None
 
 
 def check_resolutions(cfg: Config) -> None:

@@ -7,7 +7,7 @@ import pytest
 from mmengine.config import Config
 from reliability_utils import REPO, load_tool, tiny_argv
 
-from mmskr.utils.config_check import validate_config
+from mmskr.utils.config_check import generator_resolution, validate_config
 
 
 @pytest.fixture
@@ -102,3 +102,14 @@ def test_every_shipped_config_passes(fake_data_root, monkeypatch):
     assert len(configs) >= 8
     for path in configs:
         validate_config(Config.fromfile(path))
+
+
+@pytest.mark.parametrize('config, size', [
+    ('skrgan/skrgan_cpu_fundus_128px.py', 128),  # the sketch generator's
+    ('pggan/pggan_cpu_fundus.py', 64),  # out_scale
+    ('dcgan/dcgan_cpu_fundus.py', 64),  # output_scale
+])
+def test_generator_resolution_reads_the_generators_output(config, size):
+    cfg = Config.fromfile(osp.join(REPO, 'configs', config))
+    assert generator_resolution(cfg) == size
+    assert generator_resolution(Config(dict(model=dict(type='X')))) is None
