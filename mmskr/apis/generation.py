@@ -20,8 +20,8 @@ from torch import nn
 from ..utils.uint8 import tensor_to_uint8
 
 __all__ = [
-    'LABEL_SEED_OFFSET', 'generate_images', 'init_model', 'load_config',
-    'load_real_images', 'seeded_labels', 'seeded_noise'
+    'LABEL_SEED_OFFSET', 'dataset_images', 'generate_images', 'init_model',
+    'load_config', 'load_real_images', 'seeded_labels', 'seeded_noise'
 ]
 
 
@@ -275,8 +275,26 @@ def load_real_images(config,
     from mmagic.registry import DATASETS
     dataset = DATASETS.build(cfg[f'{split}_dataloader'].dataset)
     n = len(dataset) if max_images is None else min(max_images, len(dataset))
+    return dataset_images(dataset, range(n), key, split)
+
+
+def dataset_images(dataset,
+                   indices: Sequence[int],
+                   key: str = 'gt_img',
+                   split: str = 'train') -> np.ndarray:
+    """Items ``indices`` of a built data set, through its pipeline.
+
+    Args:
+        dataset: An mmagic data set whose pipeline ends in ``PackInputs``.
+        indices (Sequence[int]): The items to read, in this order.
+        key (str): The data sample field to read. Default: ``'gt_img'``.
+        split (str): Named in the error for a missing ``key``.
+
+    Returns:
+        np.ndarray: (len(indices), C, H, W) uint8.
+    """
     images = []
-    for i in range(n):
+    for i in indices:
         sample = dataset[i]['data_samples']
         if key not in sample:
             raise KeyError(f'{split} pipeline of the config gives no {key} '

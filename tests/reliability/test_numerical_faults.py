@@ -14,7 +14,9 @@ from reliability_utils import (CONFIG, REPO, assert_finite_state, checkpoints,
                                log_text, tiny_argv, train_in_process)
 from training_runs import last_meta, scalars
 
+from mmskr.apis import load_real_images
 from mmskr.engine.hooks import SampleDiversityHook, sample_diversity
+from mmskr.evaluation.functional.ms_ssim import ms_ssim_diversity
 from mmskr.engine.runner_utils import find_resumable_checkpoint
 from mmskr.models import NonFiniteLossError, check_finite
 
@@ -110,14 +112,16 @@ def test_check_finite_names_every_bad_loss():
 def test_collapsed_generator_is_flagged(data_env, tmp_path):
     """The configured SampleDiversityHook (custom_hooks.1) every iteration;
     G_P collapses from iteration 2 on. Thresholds below the untrained
-    model's values (pixel_std ~0.2, MS-SSIM ~0.9994) so iteration 1 passes.
+    model's values (pixel_std ~0.2, MS-SSIM ~0.9994) so iteration 1 passes
+    (the comparison with the noise images of the fake data root off).
     """
     work = str(tmp_path / 'work')
     probe = ModeProbe()
     train_in_process(
         tiny_argv(work, 3, 'custom_hooks.1.interval=1',
                   'custom_hooks.1.min_pixel_std=0.01',
-                  'custom_hooks.1.max_ms_ssim=0.99999'),
+                  'custom_hooks.1.max_ms_ssim=0.99999',
+                  'custom_hooks.1.min_diversity_vs_real=None'),
         [Collapse(at=2), probe])
     log = log_text(work)
     assert 'iteration 1: sample diversity pixel_std' in log
@@ -135,10 +139,72 @@ def test_collapsed_generator_is_flagged(data_env, tmp_path):
     assert probe.unchanged == [True, True, True]  # modes restored
 
 
+def test_partial_collapse_is_flagged_against_the_training_images(
+        data_env, tmp_path):
+    """min_diversity_vs_real: the hook measures the training images once
+    (all 8 lung CT images of the fake data root: fewer than num_real) and
+    flags samples keeping less than that share of their diversity. The
+    untrained G_P draws near-identical images (MS-SSIM ~0.9994), so 0.99
+    flags them through the real images alone (max_ms_ssim off)."""
+    work = str(tmp_path / 'work')
+    train_in_process(
+        tiny_argv(work, 1, 'custom_hooks.1.interval=1',
+                  'custom_hooks.1.min_pixel_std=0.0',
+                  'custom_hooks.1.max_ms_ssim=None',
+                  'custom_hooks.1.min_diversity_vs_real=0.99'))
+    real = load_real_images(
+        CONFIG, split='train',
+        cfg_options={'train_dataloader.dataset.min_images': 2})
+    assert len(real) == 8
+    expected = ms_ssim_diversity(real, seed=0)
+    log = log_text(work)
+    found = re.search(r"training images' ms_ssim is ([\d.]+) \(8 images\); "
+                      r'samples above ([\d.]+) are flagged', log)
+    assert found, log[-3000:]
+    assert float(found[1]) == pytest.approx(expected, abs=1e-3)
+    assert float(found[2]) == pytest.approx(1 - 0.99 * (1 - expected),
+                                            abs=1e-3)
+    assert re.search(r'WARNING - iteration 1: the generator may have '
+                     r"collapsed: .*training images: ms_ssim", log)
+
+
+def test_reading_the_real_images_leaves_the_rngs(data_env, mmagic_scope):
+    """The training images go through the train pipeline, here with a
+    random flip: the numpy, Python and torch draws of training stay."""
+    import random
+    from mmagic.registry import DATASETS
+    cfg = Config.fromfile(CONFIG).train_dataloader.dataset
+    cfg.min_images = 2
+    cfg.pipeline.insert(-1, dict(type='Flip', keys=['gt'], flip_ratio=0.5))
+    dataset = DATASETS.build(cfg)
+    np.random.seed(3), random.seed(3), torch.manual_seed(3)
+    expected = np.random.rand(), random.random(), torch.rand(1)
+    np.random.seed(3), random.seed(3), torch.manual_seed(3)
+    hook = SampleDiversityHook(num_real=4)
+    real = hook.measure_real(dataset)
+    assert (np.random.rand(), random.random(), torch.rand(1)) == expected
+    assert 0 <= real == hook.real_ms_ssim < 1
+
+
+def test_real_diversity_threshold_on_stub_models():
+    hook = SampleDiversityHook(num_samples=8, max_ms_ssim=None,
+                               min_diversity_vs_real=1 / 3)
+    assert hook.ms_ssim_limit() is None  # real images not measured yet
+    hook.real_ms_ssim = 0.4  # limit 1 - (1 - 0.4) / 3 = 0.8
+    assert hook.ms_ssim_limit() == pytest.approx(0.8)
+    assert hook.collapsed(dict(pixel_std=10.0, ms_ssim=0.81))
+    assert not hook.collapsed(dict(pixel_std=10.0, ms_ssim=0.79))
+    hook.max_ms_ssim = 0.7  # the lower threshold wins
+    assert hook.ms_ssim_limit() == pytest.approx(0.7)
+    with pytest.raises(ValueError, match='num_real >= 2'):
+        SampleDiversityHook(num_real=1)
+
+
 def test_diversity_check_does_not_change_training(data_env, tmp_path):
     states = []
     for name, hooks in (('with', [dict(type='SampleDiversityHook',
-                                       interval=1, num_samples=4)]),
+                                       interval=1, num_samples=4,
+                                       min_diversity_vs_real=0.5)]),
                         ('without', [])):
         runner = train_in_process(
             tiny_argv(str(tmp_path / name), 3), custom_hooks=hooks)
@@ -196,3 +262,4 @@ def test_configs_carry_the_diversity_check():
             'SkrGANSampleHook', 'SampleDiversityHook',
             'RendererCalibrationHook'
         ]
+        assert hooks[1].min_diversity_vs_real == pytest.approx(1 / 3)

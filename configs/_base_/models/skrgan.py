@@ -89,11 +89,17 @@ optim_wrapper = dict(
             optimizer=dict(type='Adam', lr=0.0002, betas=(0.5, 0.999)))))
 
 # sample grids; a collapse check on 16 seeded samples (WARNING in the
-# log); G_P's batch-norm statistics fitted to G_S's sketches before each
-# checkpoint (RendererCalibrationHook says why)
+# log when they keep less than a third of the training images' MS-SSIM
+# diversity; SampleDiversityHook says why); G_P's batch-norm statistics
+# fitted to G_S's sketches before each checkpoint (RendererCalibrationHook
+# says why)
 custom_hooks = [
     dict(type='SkrGANSampleHook', interval=5000, num_samples=8),
-    dict(type='SampleDiversityHook', interval=5000, num_samples=16),
+    dict(
+        type='SampleDiversityHook',
+        interval=5000,
+        num_samples=16,
+        min_diversity_vs_real=1 / 3),
     # priority ABOVE_NORMAL: runs before the two hooks above
     dict(type='RendererCalibrationHook', interval=500),  # = checkpoints
 ]
