@@ -157,6 +157,27 @@ def test_render_marks_best_shows_na_and_reported(tmp_path):
     assert ours[3:5] == ['20.00', '30.00'] and ours[5] == table.NOT_RUN
 
 
+def test_diversity_kept_is_derived_per_seed(tmp_path):
+    """(1 - MS-SSIM) / (1 - real MS-SSIM) of each seed, then mean ± sd;
+    in the README summary too; '-' for a cell without MS-SSIM."""
+    path = tmp_path / 'results.jsonl'
+    rows = [_seed_row('skrgan', s, 10.0, 6.0) for s in (0, 1)]
+    for row, ms in zip(rows, (0.7, 0.9)):
+        row['metrics'].update(ms_ssim=ms, ms_ssim_real=0.6)
+    rows.append(_seed_row('dcgan', 0, 13.0, 9.0))
+    rows[-1]['metrics'].update(ms_ssim=None, ms_ssim_real=0.6)
+    path.write_text(''.join(json.dumps(r) + '\n' for r in rows))
+    results = table.load_results(str(path))
+    # seeds: 0.3 / 0.4 = 0.75 and 0.1 / 0.4 = 0.25
+    assert table.diversity_kept(rows[0]['metrics']) == pytest.approx(0.75)
+    assert table.diversity_kept(rows[2]['metrics']) is None
+    for text in (table.render(results, 'text'), table.summary(results)):
+        line = [x for x in text.splitlines() if 'diversity kept' in x][0]
+        cells = [c.strip() for c in line.replace('|', '  ').split('  ')
+                 if c.strip()]
+        assert '0.50 ± 0.35' in cells and table.NOT_RUN in cells
+
+
 def test_load_results_names_a_broken_line(tmp_path):
     path = tmp_path / 'results.jsonl'
     path.write_text(json.dumps(_row('skrgan', 'fundus', 1.0, 0.5)) +

@@ -35,6 +35,7 @@ METRIC_ROWS: Tuple[Tuple[str, str, Optional[str], str], ...] = (
     ('swd', 'SWD x1e3 (lower better)', 'min', '{:.2f}'),
     ('swd_levels', 'SWD per level, high to low res.', None, '{:.0f}'),
     ('ms_ssim', 'MS-SSIM (closest to real better)', 'real', '{:.3f}'),
+    ('diversity_kept', 'diversity kept (< 0.33: collapsed)', None, '{:.2f}'),
     ('frd', 'FRD v1 (2D) (lower better)', 'min', '{:.2f}'),
     ('fid', 'FID (lower better)', 'min', '{:.2f}'),
     ('kid', 'KID x1e3 (lower better)', 'min', '{:.2f}'),
@@ -57,8 +58,10 @@ LEGEND = (
     'row). MS-SSIM: mean over pairs of generated images, a diversity '
     'measure (lower = more diverse); the best method is the closest to the '
     '"real" column (the paper reads MS-SSIM as higher-is-better, which also '
-    'rewards mode collapse). FRD v1 (2D): Frechet Radiomics Distance '
-    '(frd-score), log scale, not FID. The "real" column: the same measures '
+    'rewards mode collapse). Diversity kept: (1 - MS-SSIM) / (1 - real '
+    'MS-SSIM), per seed; below 0.33 the samples are copies of a few images '
+    '(benchmarks/results/diversity_check). FRD v1 (2D): Frechet Radiomics '
+    'Distance (frd-score), log scale, not FID. The "real" column: the same measures '
     'on random splits of the real set (mean ± sd over the splits). Copy '
     'rate: share of generated images closer to a training image than the '
     '5th percentile of real-real nearest-neighbour distances; NN ratio: '
@@ -107,10 +110,30 @@ def _num(v) -> Optional[float]:
     return float(v)
 
 
+def diversity_kept(metrics: dict) -> Optional[float]:
+    """Share of the real images' MS-SSIM diversity the samples keep,
+    (1 - ms_ssim) / (1 - ms_ssim_real): 1 = as varied as real images, 0 =
+    one image. Below 1/3 the samples are collapsed to a few images
+    (``SampleDiversityHook(min_diversity_vs_real=1/3)``, chosen by looking
+    at samples, ``benchmarks/results/diversity_check``). None without both
+    values."""
+    ms, real = _num(metrics.get('ms_ssim')), _num(metrics.get('ms_ssim_real'))
+    if ms is None or real is None or real >= 1:
+        return None
+    return (1 - ms) / (1 - real)
+
+
+def _value(row: dict, key: str) -> Optional[float]:
+    """A row's metric ``key``; ``diversity_kept`` derived from it."""
+    if key == 'diversity_kept':
+        return diversity_kept(row['metrics'])
+    return _num(row['metrics'].get(key))
+
+
 def _stat(rows: List[dict], key: str) -> Tuple[Optional[float],
                                                Optional[float]]:
     """(mean, sd) of a metric over rows; sd None below two values."""
-    vals = [_num(r['metrics'].get(key)) for r in rows]
+    vals = [_value(r, key) for r in rows]
     vals = [v for v in vals if v is not None]
     if not vals:
         return None, None
@@ -327,7 +350,8 @@ def summary(results: Results) -> str:
     1): best value of a row in bold, no notes."""
     body = [[line[0], line[1]] + line[3:]
             for line in _table(results, '**{}**',
-                               ('swd', 'ms_ssim', 'frd', 'copy_rate'),
+                               ('swd', 'ms_ssim', 'diversity_kept', 'frd',
+                                'copy_rate'),
                                with_reported=False)
             if any(cell != NOT_RUN for cell in line[3:-1])]
     header = _header()
