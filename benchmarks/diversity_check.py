@@ -32,7 +32,8 @@ import numpy as np  # noqa: E402
 
 import mmskr  # noqa: E402,F401
 from experiments.runner import machine, now  # noqa: E402
-from mmskr.apis import generate_images, init_model, load_config  # noqa
+from experiments.table1.table import diversity_kept  # noqa: E402
+from mmskr.apis import init_model, load_config  # noqa: E402
 from mmskr.engine.hooks import SampleDiversityHook  # noqa: E402
 from mmskr.utils import save_png, tile  # noqa: E402
 from mmskr.utils.json_lines import append_json_line  # noqa: E402
@@ -66,13 +67,12 @@ def check_cell(cell: str, data_root: str, num_real: int, shares) -> tuple:
     real = hook.measure_real(DATASETS.build(cfg.train_dataloader.dataset))
     rows = []
     for ckpt in checkpoints:
-        model = init_model(cfg, ckpt)
-        stats = hook.measure(model)
-        kept = (1 - stats['ms_ssim']) / (1 - real)
+        samples = hook.draw(init_model(cfg, ckpt))
+        stats = hook.score(samples)
+        kept = diversity_kept(dict(stats, ms_ssim_real=real))
         rows.append(dict(checkpoint=osp.basename(ckpt), kept=kept,
                          flagged={str(f): kept < f for f in shares},
                          **stats))
-    samples = generate_images(model, hook.seeds, len(hook.seeds))['fake_img']
     return dict(cell=osp.abspath(cell), config=osp.basename(config),
                 real_ms_ssim=real, num_real=num_real,
                 checkpoints=rows), samples

@@ -159,8 +159,9 @@ class SampleDiversityHook(Hook):
         limits = [x for x in limits if x is not None]
         return min(limits) if limits else None
 
-    def measure(self, model: torch.nn.Module) -> Dict[str, float]:
-        """:func:`sample_diversity` of the fixed seeds' images."""
+    def draw(self, model: torch.nn.Module) -> np.ndarray:
+        """The fixed seeds' images, (num_samples, C, H, W) uint8, drawn in
+        eval mode with the modes and the torch RNG state restored."""
         modes = [(m, m.training) for m in model.modules()]
         device = next(model.parameters()).device
         try:
@@ -173,6 +174,14 @@ class SampleDiversityHook(Hook):
         finally:
             for module, mode in modes:
                 module.training = mode
+        return images
+
+    def measure(self, model: torch.nn.Module) -> Dict[str, float]:
+        """:func:`sample_diversity` of the fixed seeds' images."""
+        return self.score(self.draw(model))
+
+    def score(self, images: np.ndarray) -> Dict[str, float]:
+        """:func:`sample_diversity` of images from :meth:`draw`."""
         return sample_diversity(images, self.ms_ssim_limit() is not None,
                                 self.seeds[0])
 
