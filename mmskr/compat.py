@@ -68,6 +68,21 @@ Workarounds:
    exits non-zero now and then. ``import mmskr`` registers an ``atexit``
    handler that destroys the default process group while the interpreter is
    still whole (a no-op without a group, or if the program destroyed it).
+9. Distributed checkpoints that do not resume: with a model whose
+   networks are wrapped separately (mmengine's
+   ``MMSeparateDistributedDataParallel``, which mmagic's GAN configs use,
+   and :class:`~mmskr.engine.NestedSeparateDistributedDataParallel`),
+   mmengine 0.10.7's ``Runner.save_checkpoint`` writes
+   ``model.state_dict()``, whose keys keep each inner DDP's ``module.``
+   (``generator.module.conv.weight``), while ``Runner.load_checkpoint``
+   (``mmengine.runner.checkpoint.load_state_dict``) unwraps every nested
+   wrapper and looks for ``generator.conv.weight``; loading is not strict,
+   so ``--resume`` of a ``dist_train.sh`` run logs "unexpected key" and
+   goes on with freshly initialised networks (only the model's own buffers
+   load), and ``init_model`` cannot read such a checkpoint either. The
+   patched ``MMDistributedDataParallel.state_dict`` returns its network's
+   keys without ``module.``, as ``mmengine.runner.checkpoint.get_state_dict``
+   does: a distributed run writes the keys a single-process run writes.
 """
 import importlib.machinery
 import pickle
@@ -471,13 +486,34 @@ def order_progressive_scales() -> bool:
 
 
 # --------------------------------------------------------------------------
+# 9. state dicts of separately wrapped networks without "module."
+# --------------------------------------------------------------------------
+def _ddp_state_dict_unwrapped(self, *args, destination=None, prefix='',
+                              keep_vars=False):
+    """``MMDistributedDataParallel.state_dict``: the wrapped network's
+    entries under the wrapper's own prefix (no ``module.``)."""
+    return self.module.state_dict(
+        *args, destination=destination, prefix=prefix, keep_vars=keep_vars)
+
+
+def unwrapped_ddp_state_dicts() -> bool:
+    """Write checkpoint keys that mmengine's loader reads (workaround 9)."""
+    from mmengine.model import MMDistributedDataParallel
+    ORIGINALS.setdefault('MMDistributedDataParallel.state_dict',
+                         MMDistributedDataParallel.state_dict)
+    MMDistributedDataParallel.state_dict = _ddp_state_dict_unwrapped
+    return True
+
+
+# --------------------------------------------------------------------------
 _EARLY: List[Callable[[], bool]] = [
     patch_numpy_bool8, install_mmcv_ext_placeholder,
     register_safe_checkpoint_globals
 ]
 _LATE: List[Callable[[], bool]] = [
     fix_init_info, atomic_checkpoint_writes, cpu_distributed_init,
-    order_progressive_scales, destroy_process_group_at_exit
+    order_progressive_scales, destroy_process_group_at_exit,
+    unwrapped_ddp_state_dicts
 ]
 
 

@@ -25,7 +25,8 @@ def test_all_workarounds_applied_on_import():
         'patch_numpy_bool8', 'install_mmcv_ext_placeholder',
         'register_safe_checkpoint_globals', 'fix_init_info',
         'atomic_checkpoint_writes', 'cpu_distributed_init',
-        'order_progressive_scales', 'destroy_process_group_at_exit'
+        'order_progressive_scales', 'destroy_process_group_at_exit',
+        'unwrapped_ddp_state_dicts'
     ]
 
 
@@ -355,3 +356,66 @@ def test_orphaned_temp_files_of_dead_writers_are_removed(tmp_path):
     atomic_write_bytes(b'data', tmp_path / 'iter_4.pth')
     assert not orphan.exists() and live.exists() and other.exists()
     assert (tmp_path / 'iter_4.pth').read_bytes() == b'data'
+
+
+# 9. state dicts of separately wrapped networks ---------------------------------
+class _TwoNets(torch.nn.Module):
+    """A GAN-shaped model: two networks and a buffer of its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.generator = torch.nn.Linear(3, 2)
+        self.discriminator = torch.nn.Sequential(torch.nn.Linear(2, 1))
+        self.register_buffer('shown', torch.zeros(1))
+
+
+def _separately_wrapped(model):
+    from mmengine.model import MMSeparateDistributedDataParallel
+    return MMSeparateDistributedDataParallel(model)
+
+
+@pytest.fixture
+def gloo_group(monkeypatch):
+    _single_process_env(monkeypatch)
+    torch.distributed.init_process_group('gloo', rank=0, world_size=1)
+    yield
+    torch.distributed.destroy_process_group()
+
+
+def _resumed(saved: dict) -> tuple:
+    """What mmengine's Runner.load_checkpoint does with ``saved``: loads it
+    (not strictly) into a fresh separately wrapped model."""
+    from mmengine.runner.checkpoint import _load_checkpoint_to_model
+    torch.manual_seed(1)
+    fresh = _separately_wrapped(_TwoNets())
+    _load_checkpoint_to_model(fresh.module, {'state_dict': saved})
+    return fresh.module
+
+
+def test_upstream_separate_ddp_checkpoint_does_not_resume(gloo_group):
+    torch.manual_seed(0)
+    wrapped = _separately_wrapped(_TwoNets())
+    net = wrapped.module  # Runner.save_checkpoint: model.module.state_dict()
+    net.shown += 8
+    upstream = compat.ORIGINALS['MMDistributedDataParallel.state_dict']
+    saved = {
+        'shown': net.shown.clone(),
+        **upstream(net.generator, prefix='generator.'),
+        **upstream(net.discriminator, prefix='discriminator.')
+    }
+    assert 'generator.module.weight' in saved
+    back = _resumed(saved)
+    assert float(back.shown) == 8  # the model's own buffer loads ...
+    assert not torch.equal(back.generator.module.weight,
+                           net.generator.module.weight)  # ... its nets not
+
+
+def test_separate_ddp_checkpoint_keys_and_resume(gloo_group):
+    torch.manual_seed(0)
+    wrapped = _separately_wrapped(_TwoNets())
+    net = wrapped.module
+    saved = net.state_dict()
+    assert set(saved) == set(_TwoNets().state_dict())  # single-process keys
+    back = _resumed(saved)
+    for key, value in net.state_dict().items():
+        assert torch.equal(back.state_dict()[key], value), key

@@ -94,6 +94,21 @@ def test_skrgan_two_ranks_train_identically_and_resume(
     assert state['meta']['iter'] == 4
     assert state['state_dict']['sketch_gan.shown_nkimg'].item() == \
         pytest.approx(0.016)
+    # each rank's random generators are saved (RandomStateHook) and put
+    # back: a run stopped at a checkpoint and resumed with the same config
+    # ends where the uninterrupted run does
+    ranks = torch.load(osp.join(work, 'iter_4.pth'))['random_state']
+    assert len(ranks) == 2
+    assert not torch.equal(ranks[0]['torch'], ranks[1]['torch'])
+    whole = str(tmp_path / 'whole')
+    _dist_train(config, whole, fake_data_root, 4)
+    want = torch.load(osp.join(whole, 'iter_4.pth'))['state_dict']
+    os.remove(osp.join(whole, 'iter_4.pth'))
+    _dist_train(config, whole, fake_data_root, 4, '--resume',
+                osp.join(whole, 'iter_2.pth'))
+    got = torch.load(osp.join(whole, 'iter_4.pth'))['state_dict']
+    for key, value in want.items():
+        assert torch.equal(value, got[key]), key
 
 
 def test_pggan_baseline_two_ranks(fake_data_root, tmp_path):  # noqa: F811

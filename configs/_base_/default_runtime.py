@@ -22,7 +22,10 @@ default_hooks = dict(
         save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # the first log lines: images, modes, channels, sizes, classes, warnings
-    data_summary=dict(type='DataSummaryHook'))
+    data_summary=dict(type='DataSummaryHook'),
+    # the random generators' states in every checkpoint, back on --resume:
+    # an interrupted run repeats an uninterrupted one (RandomStateHook)
+    random_state=dict(type='RandomStateHook'))
 
 log_processor = dict(type='LogProcessor', by_epoch=False, window_size=50)
 log_level = 'INFO'
