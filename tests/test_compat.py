@@ -358,7 +358,7 @@ def test_orphaned_temp_files_of_dead_writers_are_removed(tmp_path):
     assert (tmp_path / 'iter_4.pth').read_bytes() == b'data'
 
 
-# 9. state dicts of separately wrapped networks ---------------------------------
+# 9. state dicts of separately wrapped networks ------------------------------
 class _TwoNets(torch.nn.Module):
     """A GAN-shaped model: two networks and a buffer of its own."""
 
