@@ -25,7 +25,9 @@ default_hooks = dict(
     data_summary=dict(type='DataSummaryHook'),
     # the random generators' states in every checkpoint, back on --resume:
     # an interrupted run repeats an uninterrupted one (RandomStateHook)
-    random_state=dict(type='RandomStateHook'))
+    random_state=dict(type='RandomStateHook'),
+    # --resume stops when the checkpoint lacks weights of the model
+    resume_check=dict(type='ResumeCheckHook'))
 
 log_processor = dict(type='LogProcessor', by_epoch=False, window_size=50)
 log_level = 'INFO'

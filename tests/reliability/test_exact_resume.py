@@ -104,3 +104,26 @@ def test_loading_weights_only_restores_nothing():
     hook.after_load_checkpoint(SimpleNamespace(_resume=False),
                                {KEY: [get_random_state()]})
     assert hook._pending is None
+
+
+def test_resume_refuses_a_checkpoint_without_some_weights(
+        fake_data_root, tmp_path, monkeypatch):
+    """mmengine would resume it with fresh networks (strict=False)."""
+    from mmskr.engine.hooks import IncompleteCheckpointError
+    monkeypatch.setenv('MMSKR_DATA_ROOT', fake_data_root)
+    work = str(tmp_path / 'run')
+    argv = tiny_argv(work, 2, *FAST_SCHEDULE, ckpt_interval=2)
+    train_in_process(argv)
+    state = torch.load(osp.join(work, 'iter_2.pth'))
+    # the layout of a distributed checkpoint before compat workaround 9
+    state['state_dict'] = {
+        k.replace('sketch_gan.generator.', 'sketch_gan.generator.module.'): v
+        for k, v in state['state_dict'].items()
+    }
+    bad = str(tmp_path / 'bad.pth')
+    torch.save(state, bad)
+    with pytest.raises(IncompleteCheckpointError,
+                       match=r'bad\.pth.*sketch_gan\.generator\.'):
+        train_in_process(tiny_argv(work, 4, *FAST_SCHEDULE) +
+                         ['--resume', bad])
+    assert sorted(os.listdir(work)).count('iter_4.pth') == 0
