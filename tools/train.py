@@ -123,9 +123,9 @@ def build_config(args) -> Config:
     return cfg
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    cfg = build_config(args)
+def prepare(cfg) -> dict:
+    """Finish a built config (in place) as every training run needs it;
+    returns the values filled in from the data."""
     # a misspelt type is named before the channels are set on the model
     check_model_types(cfg)
     # a folder config's 'auto' values, from the data (the dumped config
@@ -133,6 +133,12 @@ def main(argv=None):
     filled = fill_from_data(cfg)
     apply_diff_augment(cfg)  # every discriminator, when the switch is on
     validate_config(cfg)  # fail fast: nothing is built or trained yet
+    return filled
+
+
+def main(argv=None):
+    cfg = build_config(parse_args(argv))
+    filled = prepare(cfg)
     runner = Runner.from_cfg(cfg)
     for key, value in filled.items():
         runner.logger.info(f'from the data: {key} = {value!r}')

@@ -40,7 +40,8 @@ def tiny_argv(work_dir: str, iters: int, *options: str,
 
 def train_in_process(argv: Sequence[str], hooks: Sequence = (),
                      custom_hooks: Optional[list] = None):
-    """What ``tools/train.py`` does, plus hooks registered for the test.
+    """What ``tools/train.py`` does (its ``prepare`` included), plus hooks
+    registered for the test.
 
     Args:
         argv: ``tools/train.py`` arguments.
@@ -51,15 +52,13 @@ def train_in_process(argv: Sequence[str], hooks: Sequence = (),
         The Runner after ``train()``.
     """
     from mmengine.runner import Runner
-
-    from mmskr.utils.config_check import validate_config
     train = load_tool('tools/train.py')
     cfg = train.build_config(train.parse_args(list(argv)))
     if custom_hooks is not None:
         cfg.custom_hooks = custom_hooks
     # a unique name: runs started in the same second share no logger
     cfg.experiment_name = f'rel_{uuid.uuid4().hex[:8]}'
-    validate_config(cfg)
+    train.prepare(cfg)  # DiffAugment and the rest, as tools/train.py does
     runner = Runner.from_cfg(cfg)
     for hook in hooks:
         runner.register_hook(hook)

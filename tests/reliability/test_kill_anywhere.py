@@ -1,7 +1,7 @@
 """Item 3: SIGKILL at two random moments of a tiny training run; every restart
 with ``--resume`` goes on from the newest complete checkpoint, and the run
 ends at the same iteration and progressive-growing state as one that was
-never interrupted."""
+never interrupted, with the same weights."""
 import os.path as osp
 import random
 import subprocess
@@ -78,3 +78,9 @@ def test_sigkill_at_random_moments_then_resume(fake_data_root, tmp_path,
     assert expected['iter'] == ITERS
     assert expected['sketch_gan._curr_scale_int'] == 64  # it grew
     assert last_meta(work) == pytest.approx(expected), moments
+    # and with the same weights, bit for bit (RandomStateHook)
+    import torch
+    want = torch.load(osp.join(ref, f'iter_{ITERS}.pth'))['state_dict']
+    got = torch.load(osp.join(work, f'iter_{ITERS}.pth'))['state_dict']
+    for key, value in want.items():
+        assert torch.equal(value, got[key]), (key, moments)
