@@ -175,6 +175,7 @@ def test_cpu_config_trains_2_iterations(config, fake_root, tmp_path,
         # n_critic = 5: let the generator take its step at iteration 2
         opts.append('model.discriminator_steps=2')
     cfg = train_tool.build_config(train_tool.parse_args([config] + opts))
+    train_tool.prepare(cfg)  # DiffAugment etc., as tools/train.py does
     runner = Runner.from_cfg(cfg)
     runner.train()
 

@@ -50,6 +50,7 @@ def test_cpu_config_trains_logs_and_samples(config, fake_data_root, tmp_path,
     work = str(tmp_path / 'work')
     cfg = train.build_config(
         train.parse_args([config] + tiny_options(work, 2)))
+    train.prepare(cfg)  # DiffAugment etc., as tools/train.py does
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)
     runner.train()
