@@ -1,7 +1,9 @@
 """The reals of the progressive models (SkrGAN's sketch module and the PGGAN
-baseline): area-shrunk to the current scale and faded in with the
-generator, the same after ``--resume``."""
+baseline): shrunk to the current scale by ``interp_real`` (area keeps a
+1 px stroke) and faded in with the generator, the same after ``--resume``;
+every progressive config shows both families the same reals."""
 import copy
+import glob
 
 import cv2
 import numpy as np
@@ -14,18 +16,43 @@ from mmengine.logging import MessageHub
 from experiments import perf
 
 
-def _model(config='configs/pggan/pggan_cpu_fundus.py', size=16):
-    """The config's progressive GAN (SkrGAN: its sketch module) at ``size``
-    px, and its per-scale optimisers."""
-    cfg = Config.fromfile(config)
+def _progressive(cfg):
+    """A config's progressive GAN config (SkrGAN: its sketch module) and
+    its optimiser config."""
     model_cfg, optim_cfg = cfg.model, cfg.optim_wrapper
     if 'sketch_gan' in model_cfg:
         model_cfg = model_cfg.sketch_gan
         optim_cfg = dict(optim_cfg.sketch,
                          constructor='PGGANOptimWrapperConstructor')
+    return model_cfg, optim_cfg
+
+
+def _model(config='configs/pggan/pggan_cpu_fundus.py', size=16, **reals):
+    """The config's progressive GAN at ``size`` px (``reals``: its
+    ``interp_real`` / ``real_fade_in`` replaced), and its per-scale
+    optimisers."""
+    model_cfg, optim_cfg = _progressive(Config.fromfile(config))
+    for key, value in reals.items():
+        model_cfg[key] = value  # replaced, not merged
     torch.manual_seed(0)
     return perf.build_model_and_optim(
         perf.model_cfg_at_size(model_cfg, size), optim_cfg)
+
+
+PROGRESSIVE_CONFIGS = sorted(glob.glob('configs/skrgan/skrgan_*.py') +
+                             glob.glob('configs/pggan/pggan_*.py'))
+
+
+def test_every_progressive_config_shows_both_families_the_same_reals():
+    """One switch: SkrGAN's G_S/D_S and the PGGAN baseline see their reals
+    shrunk and faded alike in every config (the choice and its ablation:
+    ``benchmarks/results/ablation_cpu/README.md``, section 6)."""
+    assert len(PROGRESSIVE_CONFIGS) == 26
+    seen = set()
+    for path in PROGRESSIVE_CONFIGS:
+        model_cfg, _ = _progressive(Config.fromfile(path))
+        seen.add((repr(model_cfg.interp_real), model_cfg.real_fade_in))
+    assert len(seen) == 1, seen
 
 
 def _ring(size=64):
@@ -39,11 +66,10 @@ def _ring(size=64):
     'config',
     ['configs/pggan/pggan_cpu_fundus.py', 'configs/skrgan/skrgan_cpu_fundus.py'])
 def test_a_thin_ring_survives_at_8px(config):
-    """Every progressive config shrinks by area: the ring drawn at 64 px is
-    a closed ring of grey at 8 px. Upstream's bilinear ``align_corners``
-    point-sampling leaves most of it black."""
-    model, _ = _model(config, size=64)
-    assert model.real_fade_in
+    """Shrunk by area, the ring drawn at 64 px is a closed ring of grey at
+    8 px. Upstream's bilinear ``align_corners`` point-sampling leaves most
+    of it black."""
+    model, _ = _model(config, size=64, interp_real=dict(mode='area'))
     ring = _ring()
     ours = model.progressive_reals(ring, 8, 1.)[0, 0]
     upstream = F.interpolate(ring, size=(8, 8), mode='bilinear',
@@ -57,7 +83,8 @@ def test_a_thin_ring_survives_at_8px(config):
 
 
 def test_shrinking_and_fading_keep_the_mean():
-    model, _ = _model(size=32)
+    model, _ = _model(size=32, interp_real=dict(mode='area'),
+                      real_fade_in=True)
     reals = torch.rand(3, 3, 32, 32) * 2 - 1
     for scale in (4, 8, 16, 32):
         for weight in (0., 0.3, 1.):
@@ -105,7 +132,7 @@ def test_reals_fade_in_with_the_generator_and_after_resume():
     D's reals are the fade of the shrunk reals with the weight the generator
     runs with; a model resumed from the state mid-fade-in sees the same
     weights and reals as the uninterrupted one."""
-    model, optim = _model(size=16)
+    model, optim = _model(size=16, real_fade_in=True)
     reals = torch.rand(4, 3, 16, 16) * 2 - 1
     model.shown_nkimg.fill_(1.99)  # 4 px until 2 kimg, then the fade-in
     calls = _record(model)
@@ -119,11 +146,11 @@ def test_reals_fade_in_with_the_generator_and_after_resume():
         assert torch.allclose(seen, want, atol=1e-6)
 
     # resume from the state after the 4th step: same weights, same reals
-    model, optim = _model(size=16)
+    model, optim = _model(size=16, real_fade_in=True)
     model.shown_nkimg.fill_(1.99)
     _steps(model, optim, reals, 4)
     state = copy.deepcopy(model.state_dict())
-    resumed, optim2 = _model(size=16)
+    resumed, optim2 = _model(size=16, real_fade_in=True)
     resumed.load_state_dict(state)
     calls2 = _record(resumed)
     _steps(resumed, optim2, reals, 2, start_iter=4)
