@@ -93,6 +93,12 @@ def parse_args(argv=None):
                    help="training seeds (default: the preset's)")
     p.add_argument('--device', default='cpu', help='device for sampling')
     p.add_argument(
+        '--skip-landed',
+        action='store_true',
+        help='skip cells and seeds that already have a row of this protocol '
+        '(and these --cfg-options) in RESULTS/results.jsonl, even without '
+        'their work dir: continue a table on a fresh clone')
+    p.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -149,7 +155,8 @@ def main(argv=None) -> int:
         results_dir=results_dir,
         inception_weights=args.inception_weights,
         device=args.device,
-        seeds=seeds)
+        seeds=seeds,
+        skip_landed=args.skip_landed)
     print(f'[compare] done in {(time.time() - start) / 60:.1f} min; results '
           f'in {results_dir}', file=sys.stderr)
     return 1 if failed else 0

@@ -67,6 +67,16 @@ def test_smoke_cells_train_evaluate_render_and_reuse(fake_data_root,
     assert 'reused 4 iterations' in err and 'evaluation reused' in err
     assert len(open(osp.join(results, 'results.jsonl')).readlines()) == 1
 
+    # on a fresh clone (no work dirs) --skip-landed trusts the landed row
+    fresh = str(tmp_path / 'fresh')
+    assert _compare_main()([
+        '--preset', 'smoke', '--data-root', fake_data_root, '--work-dir',
+        fresh, '--results-dir', results, '--only', 'skrgan/lungct',
+        '--skip-landed']) == 0
+    assert 'skrgan/lungct/seed0: landed in' in capsys.readouterr().err
+    assert not osp.exists(fresh)
+    assert len(open(osp.join(results, 'results.jsonl')).readlines()) == 1
+
     assert _compare_main()(['--leaderboard', '--results-dir', results]) == 0
     assert swd in capsys.readouterr().out
 

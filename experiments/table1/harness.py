@@ -20,7 +20,7 @@ from experiments.runner import (Log, leaderboard as _leaderboard, machine,
                                 now, record, reused_row, run_cells,
                                 write_tables)
 from mmskr.apis import load_real_images
-from mmskr.utils import save_png, tile
+from mmskr.utils import newest_json_lines, save_png, tile
 from . import table
 from .cells import cell_dir, evaluate_cell, train_cell
 from .metrics import (BEST_RULE, protocol_dict, real_reference,
@@ -76,9 +76,15 @@ def run(repo: str,
         results_dir: str,
         inception_weights: Optional[str] = None,
         device: str = 'cpu',
-        seeds: Optional[List[int]] = None) -> List[str]:
+        seeds: Optional[List[int]] = None,
+        skip_landed: bool = False) -> List[str]:
     """Train (or reuse) and evaluate ``cells`` once per training seed
     (``seeds``, default the preset's); write and print Table 1.
+
+    ``skip_landed``: a cell and seed whose newest row in
+    ``results_dir/results.jsonl`` has this protocol and these config
+    overrides is neither trained nor evaluated, even where its work dir is
+    gone (a fresh clone, another machine).
 
     Returns:
         list[str]: Error messages of cells that failed (the others ran).
@@ -92,7 +98,16 @@ def run(repo: str,
     print(f'Best-marking rule: {BEST_RULE}', flush=True)
     seeds = list(preset.train_seeds) if seeds is None else list(seeds)
 
+    landed = newest_json_lines(results_file, _key) if skip_landed else {}
+    wanted = json.loads(json.dumps(
+        dict(protocol=protocol, overrides=preset.overrides or None)))
+
     def cell(method: str, modality: str, seed: int, name: str) -> None:
+        row = landed.get((method, modality, seed))
+        if row is not None and wanted == dict(
+                protocol=row['protocol'], overrides=row.get('overrides')):
+            log(f'{name}: landed in {results_file}; skipped')
+            return
         work = cell_dir(work_root, preset, method, modality, seed)
         trained = train_cell(
             repo, method, modality, preset, work, data_root, seed,
