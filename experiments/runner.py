@@ -32,8 +32,8 @@ from mmskr.utils.json_lines import append_json_line, newest_json_lines
 __all__ = [
     'CELL_ERRORS', 'REPO', 'CellError', 'ExperimentPreset', 'Log', 'by_name',
     'changed_fields', 'code_version', 'leaderboard', 'machine', 'now',
-    'read_json', 'record', 'reused_row', 'run_cells', 'with_options',
-    'write_json', 'write_tables'
+    'read_json', 'record', 'reused_row', 'run_cells', 'same_identity',
+    'with_options', 'write_json', 'write_tables'
 ]
 
 
@@ -196,16 +196,18 @@ def read_json(path: str) -> Optional[dict]:
         return None
 
 
+def same_identity(row: dict, **identity) -> bool:
+    """Whether each ``identity`` field equals ``row``'s (compared as JSON)."""
+    return all(k in row and row[k] == json.loads(json.dumps(v))
+               for k, v in identity.items())
+
+
 def reused_row(result_file: str, **identity) -> Optional[dict]:
-    """The row saved in ``result_file`` if each ``identity`` field equals the
-    saved one (compared as JSON), else None."""
+    """The row saved in ``result_file`` if :func:`same_identity`, else
+    None."""
     old = read_json(result_file)
-    if old is None:
-        return None
-    for k, v in identity.items():
-        if k not in old or old[k] != json.loads(json.dumps(v)):
-            return None
-    return old
+    return old if old is not None and same_identity(old, **identity) \
+        else None
 
 
 def record(result_file: str, results_file: str, row: dict,

@@ -18,7 +18,7 @@ import numpy as np
 
 from experiments.runner import (Log, leaderboard as _leaderboard, machine,
                                 now, record, reused_row, run_cells,
-                                write_tables)
+                                same_identity, write_tables)
 from mmskr.apis import load_real_images
 from mmskr.utils import newest_json_lines, save_png, tile
 from . import table
@@ -82,8 +82,8 @@ def run(repo: str,
     (``seeds``, default the preset's); write and print Table 1.
 
     ``skip_landed``: a cell and seed whose newest row in
-    ``results_dir/results.jsonl`` has this protocol and these config
-    overrides is neither trained nor evaluated, even where its work dir is
+    ``results_dir/results.jsonl`` has this protocol (config overrides
+    included) is neither trained nor evaluated, even where its work dir is
     gone (a fresh clone, another machine).
 
     Returns:
@@ -99,13 +99,11 @@ def run(repo: str,
     seeds = list(preset.train_seeds) if seeds is None else list(seeds)
 
     landed = newest_json_lines(results_file, _key) if skip_landed else {}
-    wanted = json.loads(json.dumps(
-        dict(protocol=protocol, overrides=preset.overrides or None)))
 
     def cell(method: str, modality: str, seed: int, name: str) -> None:
         row = landed.get((method, modality, seed))
-        if row is not None and wanted == dict(
-                protocol=row['protocol'], overrides=row.get('overrides')):
+        # the protocol holds the --cfg-options overrides too
+        if row is not None and same_identity(row, protocol=protocol):
             log(f'{name}: landed in {results_file}; skipped')
             return
         work = cell_dir(work_root, preset, method, modality, seed)
