@@ -54,23 +54,36 @@ def _table2_block(preset: str) -> str:
             f'[`{folder}/table.md`]({folder}/table.md).\n')
 
 
+TAGS = {
+    '(p1)': 'one training seed under the first protocol, whose `real` '
+            'column is one half of the real set against the other in file '
+            'order (a split by class folder for chest X-ray and brain MRI, '
+            '`docs/metrics.md`)',
+    '(p2)': 'three seeds, trained before DiffAugment, anti-aliased '
+            'progressive reals and pair augmentation (the training recipe '
+            'of protocol 3)'}
+
+
+def table1_legend(table: str) -> str:
+    """The meaning of each earlier-protocol tag that ``table`` shows (a
+    tag no cell carries is not explained)."""
+    return ''.join(f' "{tag}": {text}.' for tag, text in TAGS.items()
+                   if tag in table)
+
+
 def readme_blocks() -> Dict[str, str]:
     """``{block name: Markdown}`` of the README's result blocks."""
     t1 = 'benchmarks/results/table1_cpu'
     perf = 'benchmarks/results/perf_cpu'
+    table = table1.summary(_rows('table1_cpu', table1.load_results))
+    legend = table1_legend(table)
     return {
         'table1-cpu':
-        table1.summary(_rows('table1_cpu', table1.load_results)) +
+        table +
         f'\nSWD x1e3 (lower is better), MS-SSIM (closest to `real` is '
         f'better), FRD v1 (2D) and copy rate where measured; mean ± sd over '
-        f'training seeds, best in bold. "(p1)": one training seed under the '
-        f'first protocol, whose `real` column is one half of the real set '
-        f'against the other in file order (a split by class folder for '
-        f'chest X-ray and brain MRI, `docs/metrics.md`); "(p2)": three '
-        f'seeds, trained before DiffAugment, anti-aliased progressive reals '
-        f'and pair augmentation (the training recipe of protocol 3). The '
-        f'paper\'s '
-        f'values, per-level SWD, FID/KID and the protocol: '
+        f'training seeds, best in bold.{legend} The paper\'s values, '
+        f'per-level SWD, FID/KID and the protocol: '
         f'[`{t1}/table.md`]({t1}/table.md).\n',
         'table2-native-cpu': _table2_block('native_cpu'),
         'table2-cpu': _table2_block('cpu'),

@@ -30,3 +30,12 @@ def test_update_readme_replaces_only_between_markers():
 def test_missing_marker_is_a_clear_error():
     with pytest.raises(ValueError, match='no block.*BEGIN GENERATED b'):
         readme.update_readme('no markers here\n', {'b': 'x\n'})
+
+
+def test_table1_legend_explains_only_the_tags_shown():
+    both = readme.table1_legend('| 1 (p1) | 3 (p2) |')
+    assert '"(p1)": one training seed' in both
+    assert '"(p2)": three seeds' in both
+    only_p1 = readme.table1_legend('| 1 (p1) | 3 |')
+    assert '(p1)' in only_p1 and '(p2)' not in only_p1
+    assert readme.table1_legend('| 3 | 3 |') == ''
