@@ -3,6 +3,7 @@
     python benchmarks/compare.py --preset smoke --data-root ../shared/data
     python benchmarks/compare.py --preset cpu --only skrgan/lungct,dcgan
     python benchmarks/compare.py --preset cpu --leaderboard
+    python benchmarks/compare.py --preset cpu --grid WORK_A WORK_B
     python benchmarks/compare.py --preset cpu --images DIR --name knee
 
 For each cell (method x modality) it trains the method's config of the
@@ -86,6 +87,13 @@ def parse_args(argv=None):
         action='store_true',
         help='print the table from existing results; train nothing')
     p.add_argument(
+        '--grid',
+        nargs='+',
+        metavar='WORK_DIR',
+        help='draw RESULTS/samples.png anew from the first training seed\'s '
+        'samples in these --work-dir folders (a cell from the first that '
+        'has it; no tile of the old grid is kept); train nothing')
+    p.add_argument(
         '--num-fake',
         type=int,
         help="generated images per cell (default: the preset's)")
@@ -138,6 +146,8 @@ def main(argv=None) -> int:
         return 2
     if args.leaderboard:
         return harness.leaderboard(results_dir)
+    if args.grid:
+        return harness.rebuild_grid(results_dir, args.grid, preset)
     if not osp.isdir(data_root):
         what = ('--images: pass the folder of your images' if args.images
                 else '--data-root: pass the folder holding DRIVE/, '

@@ -119,6 +119,50 @@ def test_sample_grid_keeps_tiles_of_cells_not_on_this_machine(tmp_path):
     assert (other[sky:sky + side, skx:skx + side] == 230).all()
 
 
+def test_grid_is_drawn_anew_from_several_work_dirs(tmp_path, capsys):
+    """``compare.py --grid A B``: each tile from the first work dir holding
+    the cell's samples, the old grid's tiles dropped, grey cells named."""
+    import json
+
+    import cv2
+    import numpy as np
+
+    from experiments.table1 import harness
+    from experiments.table1.cells import cell_dir
+    from experiments.table1.presets import PRESETS
+    preset = PRESETS['cpu']
+    results = tmp_path / 'r'
+    results.mkdir()
+    row = dict(preset='cpu', method='pggan', modality='lungct', seed=0,
+               metrics=dict(swd=dict(avg=1.0)))
+    (results / 'results.jsonl').write_text(json.dumps(row) + '\n')
+    side = harness.GRID_CELL * 2 + 2
+    stale = np.full((harness.GRID_HEADER + 4 * side,
+                     harness.GRID_LABEL + 6 * side, 3), 7, np.uint8)
+    cv2.imwrite(str(results / 'samples.png'), stale)
+    roots = [str(tmp_path / 'a'), str(tmp_path / 'b')]
+    for root, method, value in [(roots[0], 'pggan', 200),
+                                (roots[1], 'pggan', 100),
+                                (roots[1], 'dcgan', 50)]:
+        cell = cell_dir(root, preset, method, 'lungct', 0)
+        os.makedirs(cell)
+        np.save(osp.join(cell, 'eval_samples.npy'),
+                np.full((4, 3, 64, 64), value, np.uint8))
+    argv = ['--preset', 'cpu', '--results-dir', str(results), '--grid']
+    assert _compare_main()(argv + roots) == 0
+    grid = cv2.imread(str(results / 'samples.png'))
+    top, left = harness.GRID_HEADER, harness.GRID_LABEL
+    y = top + 2 * side  # lung CT row
+    assert (grid[y:y + 256, left + 5 * side:][:, :256] == 200).all()  # a
+    assert (grid[y:y + 256, left + side:][:, :256] == 50).all()  # b
+    assert (grid[top:top + side, left:left + side] == 230).all()  # not 7
+    err = capsys.readouterr().err
+    assert 'skrgan/fundus' in err and 'pggan/lungct' not in err
+    # nothing found: the grid is left as it was, exit 1
+    assert _compare_main()(argv + [str(tmp_path / 'none')]) == 1
+    assert (cv2.imread(str(results / 'samples.png')) == grid).all()
+
+
 def test_cfg_options_reach_training_evaluation_and_the_protocol():
     """``compare.py --cfg-options`` become the preset's ``overrides``: in
     the training command (lists without quotes, as mmengine's DictAction

@@ -4,14 +4,15 @@ Outputs in ``results_dir``: ``results.jsonl`` (one row per evaluated cell,
 appended; the newest row of a cell wins), ``table.md`` and ``table.csv``
 (rendered from ``results.jsonl``), ``samples.png`` (modality x method grid
 of the first generated images of each cell; cells not on this machine keep
-their tile from the existing ``samples.png``).
+their tile from the existing ``samples.png``, or, with ``rebuild_grid``,
+the grid is drawn anew from the given work dirs only).
 """
 import dataclasses
 import json
 import os.path as osp
 import sys
 import time
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
@@ -29,7 +30,9 @@ from .presets import (METHOD_NAMES, METHODS, MODALITIES, Preset,
                       config_path, modality_name, parse_only,
                       table_modalities)
 
-__all__ = ['leaderboard', 'parse_only', 'run', 'with_num_fake']
+__all__ = [
+    'leaderboard', 'parse_only', 'rebuild_grid', 'run', 'with_num_fake'
+]
 
 GRID_IMAGES = 4  # generated images per cell in samples.png (2 x 2)
 GRID_CELL = 128  # pixels per image in samples.png
@@ -170,6 +173,33 @@ def leaderboard(results_dir: str) -> int:
                         'benchmarks/compare.py')
 
 
+def rebuild_grid(results_dir: str, work_roots: Sequence[str],
+                 preset: Preset) -> int:
+    """Draw ``results_dir/samples.png`` anew from the first training seed's
+    samples in ``work_roots`` (a cell from the first root that has it),
+    keeping no tile of the old grid, so that no tile outlives the row it
+    showed; rows are the modalities of ``results.jsonl``. Cells found in no
+    root are grey and listed on stderr.
+
+    Returns:
+        int: 0, or 1 when no cell had samples (nothing written).
+    """
+    results = table.load_results(osp.join(results_dir, 'results.jsonl'))
+    missing: List[str] = []
+    grid = sample_grid(work_roots, preset, None,
+                       table_modalities([d for _, d, _ in results]),
+                       missing)
+    if grid is None:
+        log(f'no samples of seed {preset.train_seeds[0]} under '
+            f'{", ".join(work_roots)}; {results_dir}/samples.png unchanged')
+        return 1
+    png = osp.join(results_dir, 'samples.png')
+    save_png(png, grid)
+    log(f'wrote {png}' + (f'; no samples (grey): {", ".join(missing)}'
+                          if missing else '; every cell has its tile'))
+    return 0
+
+
 def _write_outputs(results: dict, results_dir: str, work_root: str,
                    preset: Preset) -> None:
     write_tables(results_dir, tables(results))
@@ -190,15 +220,18 @@ def _label(text: str, width: int, height: int) -> np.ndarray:
     return img
 
 
-def sample_grid(work_root: str,
+def sample_grid(work_root: Union[str, Sequence[str]],
                 preset: Preset,
                 previous: Optional[np.ndarray] = None,
-                modalities: Sequence[str] = MODALITIES
+                modalities: Sequence[str] = MODALITIES,
+                missing: Optional[List[str]] = None
                 ) -> Optional[np.ndarray]:
     """Modality x method grid of each cell's first generated images.
 
     Args:
-        work_root (str): Holds the cells' work dirs.
+        work_root (str | Sequence[str]): Holds the cells' work dirs; of
+            several, a cell's tile comes from the first that has its
+            samples.
         preset (Preset): The preset of the cells (the tiles show the
             first training seed's images).
         previous (np.ndarray, optional): An earlier grid (RGB) of this
@@ -207,7 +240,10 @@ def sample_grid(work_root: str,
             retraining some cells on a fresh clone does not blank the rest.
         modalities (Sequence[str]): The grid's rows (default the paper's
             four).
+        missing (list, optional): Receives ``method/modality`` of the
+            cells drawn grey (no samples, no previous tile).
     """
+    roots = [work_root] if isinstance(work_root, str) else list(work_root)
     side = GRID_CELL * 2 + 2
     rows, any_cell = [], False
     shape = (GRID_HEADER + side * len(modalities),
@@ -221,11 +257,15 @@ def sample_grid(work_root: str,
     for i, modality in enumerate(modalities):
         line = [_label(modality_name(modality), GRID_LABEL, side)]
         for j, method in enumerate(METHODS):
-            path = osp.join(
-                cell_dir(work_root, preset, method, modality,
-                         preset.train_seeds[0]), 'eval_samples.npy')
+            paths = [
+                osp.join(
+                    cell_dir(root, preset, method, modality,
+                             preset.train_seeds[0]), 'eval_samples.npy')
+                for root in roots
+            ]
+            path = next((p for p in paths if osp.isfile(p)), None)
             cell = np.full((side, side, 3), 230, np.uint8)
-            if osp.isfile(path):
+            if path is not None:
                 imgs = np.load(path)[:GRID_IMAGES].transpose(0, 2, 3, 1)
                 imgs = [
                     cv2.resize(i, (GRID_CELL, GRID_CELL),
@@ -238,6 +278,8 @@ def sample_grid(work_root: str,
                 y, x = GRID_HEADER + i * side, GRID_LABEL + j * side
                 cell = previous[y:y + side, x:x + side].copy()
                 any_cell = True
+            elif missing is not None:
+                missing.append(f'{method}/{modality}')
             line.append(cell)
         rows.append(np.concatenate(line, axis=1))
     return np.concatenate(rows, axis=0) if any_cell else None
