@@ -90,9 +90,10 @@ def parse_args(argv=None):
         '--grid',
         nargs='+',
         metavar='WORK_DIR',
-        help='draw RESULTS/samples.png anew from the first training seed\'s '
-        'samples in these --work-dir folders (a cell from the first that '
-        'has it; no tile of the old grid is kept); train nothing')
+        help='draw RESULTS/samples.png anew from the samples in these '
+        '--work-dir folders (a cell from the first that has it; the first '
+        'training seed\'s, else the lowest seed found, captioned; no tile '
+        'of the old grid is kept); train nothing')
     p.add_argument(
         '--num-fake',
         type=int,

@@ -121,7 +121,8 @@ def test_sample_grid_keeps_tiles_of_cells_not_on_this_machine(tmp_path):
 
 def test_grid_is_drawn_anew_from_several_work_dirs(tmp_path, capsys):
     """``compare.py --grid A B``: each tile from the first work dir holding
-    the cell's samples, the old grid's tiles dropped, grey cells named."""
+    the cell's first seed's samples (else the lowest seed's, captioned),
+    the old grid's tiles dropped, grey cells named."""
     import json
 
     import cv2
@@ -141,10 +142,12 @@ def test_grid_is_drawn_anew_from_several_work_dirs(tmp_path, capsys):
                      harness.GRID_LABEL + 6 * side, 3), 7, np.uint8)
     cv2.imwrite(str(results / 'samples.png'), stale)
     roots = [str(tmp_path / 'a'), str(tmp_path / 'b')]
-    for root, method, value in [(roots[0], 'pggan', 200),
-                                (roots[1], 'pggan', 100),
-                                (roots[1], 'dcgan', 50)]:
-        cell = cell_dir(root, preset, method, 'lungct', 0)
+    for root, method, seed, value in [(roots[0], 'pggan', 0, 200),
+                                      (roots[1], 'pggan', 0, 100),
+                                      (roots[1], 'dcgan', 0, 50),
+                                      (roots[0], 'wgan', 2, 90),
+                                      (roots[1], 'wgan', 1, 80)]:
+        cell = cell_dir(root, preset, method, 'lungct', seed)
         os.makedirs(cell)
         np.save(osp.join(cell, 'eval_samples.npy'),
                 np.full((4, 3, 64, 64), value, np.uint8))
@@ -155,9 +158,15 @@ def test_grid_is_drawn_anew_from_several_work_dirs(tmp_path, capsys):
     y = top + 2 * side  # lung CT row
     assert (grid[y:y + 256, left + 5 * side:][:, :256] == 200).all()  # a
     assert (grid[y:y + 256, left + side:][:, :256] == 50).all()  # b
+    # no seed 0: the lowest seed found, captioned on a white strip
+    wgan = grid[y:y + side, left + 3 * side:][:, :256]
+    assert (wgan[:side - 18] == 80).all()
+    assert (wgan[side - 18:] == 255).mean() > 0.8
+    assert (wgan[side - 18:] < 128).any()  # the caption's text
     assert (grid[top:top + side, left:left + side] == 230).all()  # not 7
     err = capsys.readouterr().err
     assert 'skrgan/fundus' in err and 'pggan/lungct' not in err
+    assert 'wgan/lungct' not in err
     # nothing found: the grid is left as it was, exit 1
     assert _compare_main()(argv + [str(tmp_path / 'none')]) == 1
     assert (cv2.imread(str(results / 'samples.png')) == grid).all()

@@ -175,11 +175,12 @@ def leaderboard(results_dir: str) -> int:
 
 def rebuild_grid(results_dir: str, work_roots: Sequence[str],
                  preset: Preset) -> int:
-    """Draw ``results_dir/samples.png`` anew from the first training seed's
-    samples in ``work_roots`` (a cell from the first root that has it),
-    keeping no tile of the old grid, so that no tile outlives the row it
-    showed; rows are the modalities of ``results.jsonl``. Cells found in no
-    root are grey and listed on stderr.
+    """Draw ``results_dir/samples.png`` anew from the samples in
+    ``work_roots`` (``sample_grid``: the first training seed's, else the
+    lowest other seed's, captioned), keeping no tile of the old grid, so
+    that no tile outlives the row it showed; rows are the modalities of
+    ``results.jsonl``. Cells found in no root are grey and listed on
+    stderr.
 
     Returns:
         int: 0, or 1 when no cell had samples (nothing written).
@@ -190,8 +191,8 @@ def rebuild_grid(results_dir: str, work_roots: Sequence[str],
                        table_modalities([d for _, d, _ in results]),
                        missing)
     if grid is None:
-        log(f'no samples of seed {preset.train_seeds[0]} under '
-            f'{", ".join(work_roots)}; {results_dir}/samples.png unchanged')
+        log(f'no samples under {", ".join(work_roots)}; '
+            f'{results_dir}/samples.png unchanged')
         return 1
     png = osp.join(results_dir, 'samples.png')
     save_png(png, grid)
@@ -220,6 +221,36 @@ def _label(text: str, width: int, height: int) -> np.ndarray:
     return img
 
 
+def _samples(roots: Sequence[str], preset: Preset, method: str,
+             modality: str, seeds: Sequence[int]
+             ) -> Tuple[Optional[str], Optional[int]]:
+    """The first ``eval_samples.npy`` of a cell over ``seeds`` (outer) and
+    ``roots`` (inner), with its seed; ``(None, None)`` when none exists."""
+    for seed in seeds:
+        for root in roots:
+            path = osp.join(cell_dir(root, preset, method, modality, seed),
+                            'eval_samples.npy')
+            if osp.isfile(path):
+                return path, seed
+    return None, None
+
+
+def _tile_cell(path: str, side: int, caption: str = '') -> np.ndarray:
+    """A grid cell: the first ``GRID_IMAGES`` samples at ``path``, 2 x 2,
+    with ``caption`` (e.g. ``seed 1``) on a white strip at its foot."""
+    cell = np.full((side, side, 3), 230, np.uint8)
+    imgs = np.load(path)[:GRID_IMAGES].transpose(0, 2, 3, 1)
+    imgs = [
+        cv2.resize(i, (GRID_CELL, GRID_CELL),
+                   interpolation=cv2.INTER_NEAREST) for i in imgs
+    ]
+    t = tile(imgs, cols=2, pad=0)
+    cell[:t.shape[0], :t.shape[1]] = t
+    if caption:
+        cell[side - 18:] = _label(caption, side, 18)
+    return cell
+
+
 def sample_grid(work_root: Union[str, Sequence[str]],
                 preset: Preset,
                 previous: Optional[np.ndarray] = None,
@@ -228,12 +259,15 @@ def sample_grid(work_root: Union[str, Sequence[str]],
                 ) -> Optional[np.ndarray]:
     """Modality x method grid of each cell's first generated images.
 
+    A cell's tile is, in this order: the first training seed's samples in
+    a work dir; its tile in ``previous``; another training seed's samples
+    (the lowest seed found; the tile is captioned ``seed S``).
+
     Args:
         work_root (str | Sequence[str]): Holds the cells' work dirs; of
             several, a cell's tile comes from the first that has its
             samples.
-        preset (Preset): The preset of the cells (the tiles show the
-            first training seed's images).
+        preset (Preset): The preset of the cells (its ``train_seeds``).
         previous (np.ndarray, optional): An earlier grid (RGB) of this
             layout, e.g. the committed ``samples.png``. A cell whose work dir
             has no samples on this machine keeps its tile from it, so that
@@ -244,6 +278,7 @@ def sample_grid(work_root: Union[str, Sequence[str]],
             cells drawn grey (no samples, no previous tile).
     """
     roots = [work_root] if isinstance(work_root, str) else list(work_root)
+    first, *others = preset.train_seeds
     side = GRID_CELL * 2 + 2
     rows, any_cell = [], False
     shape = (GRID_HEADER + side * len(modalities),
@@ -257,29 +292,19 @@ def sample_grid(work_root: Union[str, Sequence[str]],
     for i, modality in enumerate(modalities):
         line = [_label(modality_name(modality), GRID_LABEL, side)]
         for j, method in enumerate(METHODS):
-            paths = [
-                osp.join(
-                    cell_dir(root, preset, method, modality,
-                             preset.train_seeds[0]), 'eval_samples.npy')
-                for root in roots
-            ]
-            path = next((p for p in paths if osp.isfile(p)), None)
+            path, _ = _samples(roots, preset, method, modality, [first])
+            other, seed = _samples(roots, preset, method, modality, others)
             cell = np.full((side, side, 3), 230, np.uint8)
             if path is not None:
-                imgs = np.load(path)[:GRID_IMAGES].transpose(0, 2, 3, 1)
-                imgs = [
-                    cv2.resize(i, (GRID_CELL, GRID_CELL),
-                               interpolation=cv2.INTER_NEAREST) for i in imgs
-                ]
-                t = tile(imgs, cols=2, pad=0)
-                cell[:t.shape[0], :t.shape[1]] = t
-                any_cell = True
+                cell = _tile_cell(path, side)
             elif previous is not None:
                 y, x = GRID_HEADER + i * side, GRID_LABEL + j * side
                 cell = previous[y:y + side, x:x + side].copy()
-                any_cell = True
+            elif other is not None:
+                cell = _tile_cell(other, side, f'seed {seed}')
             elif missing is not None:
                 missing.append(f'{method}/{modality}')
+            any_cell = any_cell or (cell != 230).any()
             line.append(cell)
         rows.append(np.concatenate(line, axis=1))
     return np.concatenate(rows, axis=0) if any_cell else None
