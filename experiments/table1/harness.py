@@ -292,19 +292,20 @@ def sample_grid(work_root: Union[str, Sequence[str]],
     for i, modality in enumerate(modalities):
         line = [_label(modality_name(modality), GRID_LABEL, side)]
         for j, method in enumerate(METHODS):
-            path, _ = _samples(roots, preset, method, modality, [first])
-            other, seed = _samples(roots, preset, method, modality, others)
-            cell = np.full((side, side, 3), 230, np.uint8)
+            path, seed = _samples(roots, preset, method, modality, [first])
+            if path is None and previous is None:
+                path, seed = _samples(roots, preset, method, modality, others)
             if path is not None:
-                cell = _tile_cell(path, side)
+                cell = _tile_cell(path, side,
+                                  '' if seed == first else f'seed {seed}')
             elif previous is not None:
                 y, x = GRID_HEADER + i * side, GRID_LABEL + j * side
                 cell = previous[y:y + side, x:x + side].copy()
-            elif other is not None:
-                cell = _tile_cell(other, side, f'seed {seed}')
-            elif missing is not None:
-                missing.append(f'{method}/{modality}')
-            any_cell = any_cell or (cell != 230).any()
+            else:
+                cell = np.full((side, side, 3), 230, np.uint8)
+                if missing is not None:
+                    missing.append(f'{method}/{modality}')
+            any_cell = any_cell or path is not None or previous is not None
             line.append(cell)
         rows.append(np.concatenate(line, axis=1))
     return np.concatenate(rows, axis=0) if any_cell else None

@@ -68,9 +68,11 @@ def pair_grid(sketches: Tensor, images: Tensor, pad: int = 2) -> np.ndarray:
 
 
 def save_png(path: str, rgb: np.ndarray) -> None:
-    """Write an RGB (or gray) uint8 array as PNG, atomically."""
+    """Write an RGB (or gray) uint8 array as PNG, atomically, at zlib
+    level 9 (the Table 1 grid: 2.2 MiB with OpenCV's default, 0.6 MiB at 9;
+    the pixels are the same)."""
     img = rgb if rgb.ndim == 2 else cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
-    ok, buf = cv2.imencode('.png', img)
+    ok, buf = cv2.imencode('.png', img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
     if not ok:
         raise OSError(f'could not encode PNG for {path}')
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
