@@ -3,6 +3,7 @@ import json
 import os
 import os.path as osp
 import sys
+from unittest import mock
 
 import cv2
 import numpy as np
@@ -264,6 +265,68 @@ def test_a_stage_is_reproducible_from_its_seed(fake_drive, tmp_path):
     stamp = osp.getmtime(pairs) + 10  # the pairs were drawn again
     os.utime(pairs, (stamp, stamp))
     assert train('a')['reused'] is False
+
+
+class _Interrupt(Exception):
+    """Stands for a kill between two checkpoints."""
+
+
+def test_an_interrupted_stage_resumes_exactly(fake_drive, tmp_path):
+    """A stage killed after its iteration-4 checkpoint resumes there on
+    the next call and ends with the weights of an uninterrupted run."""
+    from mmengine.hooks import Hook
+    from experiments.table2.harness import drive_file
+    preset = PRESETS['smoke']
+    pairs = drive_file(str(tmp_path / 'data'), fake_drive, 'training', 64)
+
+    class KillAfter(Hook):
+        priority = 'LOWEST'  # after CheckpointHook
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None,
+                             outputs=None):
+            if runner.iter == 4 and kill:  # the 5th iteration
+                kill.pop()
+                raise _Interrupt
+
+    def cfg(name: str) -> dict:
+        return stage_config(preset, pairs, str(tmp_path / name), seed=3,
+                            iters=8)
+
+    straight = train_stage(cfg('straight'), 'straight')
+    kill, broken = [True], cfg('broken')
+    with mock.patch('mmengine.runner.Runner.register_hooks',
+                    _with_hook(KillAfter())):
+        with pytest.raises(_Interrupt):
+            train_stage(broken, 'broken')
+    # the checkpoints every 2 iterations: iteration 4's is the newest
+    assert _checkpoints(tmp_path / 'broken') == ['iter_4.pth']
+    resumed = train_stage(broken, 'broken')
+    assert resumed['resumed_from'] == 4 and straight['resumed_from'] == 0
+    assert _checkpoints(tmp_path / 'broken') == ['iter_8.pth']
+    a, b = (torch.load(out['checkpoint'], weights_only=False)['state_dict']
+            for out in (straight, resumed))
+    for key, value in a.items():
+        assert torch.equal(value, b[key]), key
+    assert resumed['loss'] == pytest.approx(straight['loss'])
+    # another config never resumes a checkpoint it did not write
+    other = cfg('broken')
+    other['train_cfg']['max_iters'] = 4
+    assert train_stage(other, 'other')['resumed_from'] == 0
+
+
+def _checkpoints(work_dir) -> list:
+    return sorted(f for f in os.listdir(work_dir) if f.endswith('.pth'))
+
+
+def _with_hook(hook):
+    """``Runner.register_hooks`` that adds ``hook`` as well."""
+    from mmengine.runner import Runner
+    original = Runner.register_hooks
+
+    def register(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.register_hook(hook)
+    return register
 
 
 def test_vessel_metric_in_the_runner_val_loop(fake_drive, tmp_path):

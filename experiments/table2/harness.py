@@ -20,6 +20,7 @@ sets of pairs (:mod:`~mmskr.datasets.vessel_data`).
 """
 import contextlib
 import functools
+import glob
 import json
 import os
 import os.path as osp
@@ -45,7 +46,8 @@ from mmskr.datasets.vessel_data import (estimate_fov, resize_image,
 from mmskr.datasets.vessel_folders import (find_vessel_set,
                                            load_vessel_native,
                                            load_vessel_pairs)
-from mmskr.engine.runner_utils import is_complete_checkpoint
+from mmskr.engine.runner_utils import (find_resumable_checkpoint,
+                                       is_complete_checkpoint)
 from mmskr.evaluation.functional import vessel_metrics
 from mmskr.models.editors.vessel_seg.sliding_window import (
     sliding_window_logits, unet_receptive_radius)
@@ -243,9 +245,11 @@ def stage_config(preset: SegPreset, pairs_file: str, work_dir: str,
     file only (None: all).
 
     Adam at ``preset.lr`` with cosine decay to 1% over ``iters``
-    iterations of ``preset.batch_size`` pairs; one checkpoint at the end
-    (weights only); ``randomness.seed = seed`` fixes the initial weights,
-    batch order and augmentation.
+    iterations of ``preset.batch_size`` pairs; a checkpoint (weights,
+    optimiser, scheduler and the random generators' states, for an exact
+    resume: :func:`train_stage`) every quarter of ``iters``, the newest
+    kept; ``randomness.seed = seed`` fixes the initial weights, batch order
+    and augmentation.
     """
     return dict(
         default_scope='mmagic',
@@ -273,8 +277,9 @@ def stage_config(preset: SegPreset, pairs_file: str, work_dir: str,
         default_hooks=dict(
             logger=dict(type='LoggerHook', interval=max(1, iters // 20)),
             checkpoint=dict(type='CheckpointHook', by_epoch=False,
-                            interval=iters, save_optimizer=False,
-                            save_last=True)),
+                            interval=max(1, iters // 4), max_keep_ckpts=1,
+                            save_optimizer=True, save_last=True),
+            random_state=dict(type='RandomStateHook')),
         randomness=dict(seed=seed),
         env_cfg=dict(cudnn_benchmark=False, dist_cfg=dict(backend='nccl')),
         log_processor=dict(by_epoch=False),
@@ -288,9 +293,15 @@ def train_stage(cfg: dict, name: str) -> dict:
     its input checkpoint are unchanged; the Runner's output goes to
     ``WORK_DIR/train.log``.
 
+    An interrupted stage (same key, recorded in ``stage.json`` before
+    training) resumes from its newest complete checkpoint, exactly: the
+    Runner replays the data loader and :class:`RandomStateHook` puts the
+    random generators back, so the weights equal an uninterrupted run's.
+
     Returns:
-        dict: ``checkpoint``, ``wall_s``, ``loss`` (mean of the last 50
-        iterations), ``reused``.
+        dict: ``checkpoint``, ``wall_s`` (of the last attempt), ``loss``
+        (mean of the last 50 iterations), ``reused``, ``resumed_from``
+        (the iteration the last attempt started at; 0: from scratch).
     """
     from mmengine.config import Config
     from mmengine.runner import Runner
@@ -303,11 +314,26 @@ def train_stage(cfg: dict, name: str) -> dict:
         cfg, experiment_name=None, pairs_mtime=osp.getmtime(pairs_file),
         load_from_mtime=load_from and osp.getmtime(load_from))))
     saved = read_json(record_file)
-    if saved and saved['key'] == key and is_complete_checkpoint(final):
+    same = bool(saved) and saved['key'] == key
+    if same and 'result' in saved and is_complete_checkpoint(final):
         _log(f'{name}: reused ({iters} iterations)')
         return dict(saved['result'], reused=True)
     os.makedirs(work_dir, exist_ok=True)
-    _log(f'{name}: training {iters} iterations; log {work_dir}/train.log')
+    resume_from = find_resumable_checkpoint(work_dir) if same else None
+    start_iter = int(_ITER_RE.search(resume_from).group(1)) \
+        if resume_from else 0
+    if resume_from:
+        cfg = dict(cfg, load_from=resume_from, resume=True)
+        _log(f'{name}: resuming at iteration {start_iter} of {iters}; '
+             f'log {work_dir}/train.log')
+    else:  # no checkpoint of another config may be resumed later
+        for stale in glob.glob(osp.join(work_dir, '*.pth')) + [
+                osp.join(work_dir, 'last_checkpoint')]:
+            if osp.isfile(stale):
+                os.remove(stale)
+        write_json(record_file, dict(key=key))
+        _log(f'{name}: training {iters} iterations; '
+             f'log {work_dir}/train.log')
     start = time.time()
     with contextlib.redirect_stdout(
             _AppendLog(osp.join(work_dir, 'train.log'))):
@@ -315,7 +341,7 @@ def train_stage(cfg: dict, name: str) -> dict:
         runner.train()
     loss = runner.message_hub.get_scalar('train/loss').mean(50)
     result = dict(checkpoint=final, wall_s=round(time.time() - start, 1),
-                  loss=float(loss))
+                  loss=float(loss), resumed_from=start_iter)
     if not is_complete_checkpoint(final):
         raise RuntimeError(f'{name}: training ended without {final}')
     write_json(record_file, dict(key=key, result=result))
@@ -455,6 +481,8 @@ def run_arm_seed(preset: SegPreset, arm: str, seed: int, work_root: str,
         iters=dict(pretrain=preset.pretrain_iters if arm in PRETRAINED else 0,
                    finetune=preset.finetune_iters),
         train_wall_s={k: v['wall_s'] for k, v in stages.items()},
+        resumed_from={k: v.get('resumed_from', 0)
+                      for k, v in stages.items()},
         final_loss={k: round(v['loss'], 5) for k, v in stages.items()},
         **evaluate_fn(ckpt))
     row.update(eval_wall_s=round(time.time() - t0, 1), time=now(),

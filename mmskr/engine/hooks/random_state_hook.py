@@ -72,8 +72,10 @@ class RandomStateHook(Hook):
     resumed step. This hook stores, in every checkpoint, the states of
     Python's ``random``, numpy's global generator, torch's CPU generator
     and every CUDA device's, of every rank (``checkpoint['random_state']``,
-    a list indexed by rank), and puts this rank's back just before the first
-    iteration after the resume, after the replay. An interrupted run's
+    a list indexed by rank), and puts this rank's back after the replay,
+    just before the first batch after the resume is drawn (a pipeline with
+    ``num_workers=0`` draws in the main process, before
+    ``before_train_iter``). An interrupted run's
     weights then equal an uninterrupted run's bit for bit wherever its
     kernels are deterministic (CPU; cuDNN only with
     ``randomness.deterministic=True``).
@@ -82,8 +84,10 @@ class RandomStateHook(Hook):
     (gathered to each rank; mmengine writes a checkpoint from rank 0 alone),
     at priority 85: after every other hook of the iteration, which may draw
     (sample grids, renderer calibration), and before ``CheckpointHook``
-    (``VERY_LOW``, 90) writes them. They go back at the same priority in
-    ``before_train_iter``, where no hook before it draws.
+    (``VERY_LOW``, 90) writes them. They go back from the loop's data
+    iterator, which ``before_train_epoch`` wraps so that its first ``next``
+    after the replay restores them (an epoch-based loop resumes at an epoch
+    boundary, without replay: there they go back in ``before_train_epoch``).
 
     Nothing is restored when the checkpoint has no states (written before
     this hook, or by another tool), when it was written by another number
@@ -127,14 +131,46 @@ class RandomStateHook(Hook):
         else:
             self._pending = states[get_rank()]
 
-    def before_train_iter(self, runner, batch_idx: int,
-                          data_batch=None) -> None:
-        """Restore the states on the first iteration after a resume."""
+    def before_train_epoch(self, runner) -> None:
+        """Restore the states before the first batch after a resume."""
         if self._pending is None:
             return
-        missed = set_random_state(self._pending)
-        self._pending = None
-        if missed:
-            runner.logger.warning(
-                f'random generator states not restored: {missed} (saved '
-                f'with another number of devices)')
+        states, self._pending = self._pending, None
+        loop = runner.train_loop
+
+        def restore() -> None:
+            missed = set_random_state(states)
+            if missed:
+                runner.logger.warning(
+                    f'random generator states not restored: {missed} '
+                    '(saved with another number of devices)')
+
+        if hasattr(loop, 'dataloader_iterator'):  # iteration-based
+            loop.dataloader_iterator = _RestoreAfter(
+                loop, loop.dataloader_iterator, loop.iter, restore)
+        else:
+            restore()
+
+
+class _RestoreAfter:
+    """The loop's data iterator, calling ``restore`` (once) before the
+    batch that follows the first ``skip`` batches (the resume's replay),
+    then handing the loop its own iterator back."""
+
+    def __init__(self, loop, iterator, skip: int, restore) -> None:
+        self._loop, self._iterator = loop, iterator
+        self._skip, self._restore = skip, restore
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._skip > 0:
+            self._skip -= 1
+            return next(self._iterator)
+        self._restore()
+        self._loop.dataloader_iterator = self._iterator
+        return next(self._iterator)
+
+    def __getattr__(self, name: str):
+        return getattr(self._iterator, name)
