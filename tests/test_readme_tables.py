@@ -39,3 +39,18 @@ def test_table1_legend_explains_only_the_tags_shown():
     only_p1 = readme.table1_legend('| 1 (p1) | 3 |')
     assert '(p1)' in only_p1 and '(p2)' not in only_p1
     assert readme.table1_legend('| 3 | 3 |') == ''
+
+
+def test_readme_table2_puts_the_papers_rows_beside_ours():
+    """The README's native Table 2: the paper's two rows labelled
+    ``reported`` under ours at DRIVE's grid, then the paired differences
+    against ``none``."""
+    block = readme.readme_blocks()['table2-native-cpu']
+    rows = [line for line in block.splitlines() if line.startswith('| ')]
+    sources = [r.split('|')[2].strip() for r in rows[1:]]
+    assert sources[-2:] == ['reported', 'reported']
+    assert set(sources[:-2]) == {'ours'}
+    reported = {r.split('|')[1].strip(): r for r in rows if 'reported' in r}
+    assert '0.8464' in reported['with (SkrGAN pairs)']
+    assert '0.7781' in reported['without']
+    assert 'Paired differences against `none`' in block

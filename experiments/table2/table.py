@@ -153,8 +153,10 @@ def _body(summary: Dict[str, dict], reported: bool) -> List[list]:
     return body
 
 
-def _verdicts(results: Results, grid: str, title: str) -> List[str]:
-    """Does pretraining beat ``none`` by more than the seed spread?"""
+def _verdicts(results: Results, grid: str,
+              title: Optional[str] = None) -> List[str]:
+    """Does pretraining beat ``none`` by more than the seed spread? (Each
+    line starts with ``At {title}: `` when ``title`` is given.)"""
     summary = summarize(results, grid)
     lines = []
     for arm in summary:
@@ -173,7 +175,8 @@ def _verdicts(results: Results, grid: str, title: str) -> List[str]:
                           f'{beyond}')
             paired = '' if std is None else f' ± {std:.4f}'
             parts.append(f'{k.upper()} {mean:+.4f}{paired} ({spread})')
-        lines.append(f'At {title}: {summary[arm]["name"]} - none, paired '
+        at = f'At {title}: ' if title else ''
+        lines.append(f'{at}{summary[arm]["name"]} - none, paired '
                      f'over seeds {d["seeds"]}: ' + '; '.join(parts))
     return lines
 
@@ -227,14 +230,20 @@ def render(results: Results, fmt: str = 'text') -> str:
 
 
 def summary(results: Results) -> str:
-    """Markdown of our rows at both grids, without the paper's rows and
-    the notes (the README's Table 2)."""
+    """Markdown of the README's Table 2: our rows at both grids, the
+    paper's rows (labelled ``reported``) beside them at DRIVE's grid, and
+    the paired differences against ``none`` at that grid."""
     if not results:
         return 'No rows yet.\n'
     parts = []
     for grid, title in _grids(results):
-        body = [r[:1] + r[2:] for r in _body(summarize(results, grid), False)]
-        table = tabulate(body, _HEADER[:1] + _HEADER[2:], tablefmt='github',
+        body = _body(summarize(results, grid), grid == 'metrics')
+        table = tabulate(body, _HEADER, tablefmt='github',
                          disable_numparse=True)
         parts.append(f'At {title}:\n\n{table}')
+    verdicts = _verdicts(results, 'metrics')
+    if verdicts:
+        parts.append(f'Paired differences against `none`, at '
+                     f'{dict(_GRIDS)["metrics"]}:\n\n' +
+                     '\n'.join(f'- {v}' for v in verdicts))
     return '\n\n'.join(parts) + '\n'
