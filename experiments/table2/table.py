@@ -199,8 +199,8 @@ def _notes(results: Results) -> List[str]:
         'SEN = TP/(TP+FN), SPE = TN/(TN+FP), ACC = (TP+TN)/all and F1 = '
         '2TP/(2TP+FP+FN) at threshold 0.5 (n/a: not recorded in rows written '
         'before it was), AUC of the ROC; pooled over the FOV pixels of '
-        'all 20 test images; mean ± sample std over seeds. "spread" = the larger std over seeds of '
-        'the two arms compared. Reported rows: ' + REPORTED_SOURCE + '.')
+        'all 20 test images; mean ± sample std over seeds. "spread" = '
+        'the larger std over seeds of the two arms compared. Reported rows: ' + REPORTED_SOURCE + '.')
     return notes
 
 
