@@ -67,7 +67,13 @@ Workarounds:
    proposed upstream and abandoned). A finished ``dist_train.sh`` run then
    exits non-zero now and then. ``import mmskr`` registers an ``atexit``
    handler that destroys the default process group while the interpreter is
-   still whole (a no-op without a group, or if the program destroyed it).
+   still whole (a no-op without a group, or if the program destroyed it),
+   then collects garbage: torch 2.11's ``destroy_process_group`` leaves the
+   gloo threads running while a DDP wrapper built with
+   ``find_unused_parameters`` (the progressive GANs') still holds the
+   group, and the Runner's reference cycles keep the wrappers alive until
+   finalisation (the CI run of 2026-12-05 aborted so after 531 passed
+   tests).
 9. Distributed checkpoints that do not resume: with a model whose
    networks are wrapped separately (mmengine's
    ``MMSeparateDistributedDataParallel``, which mmagic's GAN configs use,
@@ -382,9 +388,16 @@ def _cpu_backend(backend: str) -> str:
 
 
 def _destroy_process_group() -> None:
+    import gc
+
     import torch.distributed as torch_dist
     if torch_dist.is_available() and torch_dist.is_initialized():
         torch_dist.destroy_process_group()
+        # the group outlives ``destroy_process_group`` while a DDP wrapper
+        # with ``find_unused_parameters`` holds it, and wrappers live in the
+        # Runner's reference cycles: collect them now, so the gloo worker
+        # threads are joined while the interpreter is still whole
+        gc.collect()
 
 
 def destroy_process_group_at_exit() -> bool:

@@ -271,25 +271,52 @@ def test_dist_init_on_cpu_uses_gloo(monkeypatch):
 @pytest.mark.skipif(torch.cuda.is_available(), reason='needs a CPU machine')
 def test_process_group_is_destroyed_before_interpreter_exit():
     # an atexit handler registered before ``import mmskr`` runs after
-    # mmskr's (LIFO): by then the gloo group must be gone, so no gloo
-    # thread outlives Python
+    # mmskr's (LIFO): by then the gloo group must be gone and its worker
+    # threads joined, so no gloo thread outlives Python
     res = _run(f"""
         import atexit, os
         os.environ.update(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
                           MASTER_ADDR='127.0.0.1', MASTER_PORT='{_free_port()}')
         import torch, torch.distributed as dist
-        atexit.register(lambda: print('at exit initialized:',
-                                      dist.is_initialized()))
+        def threads(name):
+            tasks = '/proc/self/task'
+            return sum(
+                open(os.path.join(tasks, t, 'comm')).read().strip() == name
+                for t in os.listdir(tasks))
+        atexit.register(lambda: print(
+            'at exit initialized:', dist.is_initialized(),
+            '\\ngloo threads:', threads('pt_gloo_runloop')))
         import mmskr
         from mmengine.dist import init_dist
         init_dist('pytorch', backend='gloo')
         t = torch.ones(3)
         dist.all_reduce(t)
         print('world', dist.get_world_size(), 'sum', float(t.sum()))
+        # a progressive GAN's wrapper (unused layers of other scales) kept
+        # alive by a reference cycle, as the Runner keeps its model
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.used, self.unused = torch.nn.Linear(3, 3), \
+                    torch.nn.Linear(3, 3)
+            def forward(self, x):
+                return self.used(x)
+        class Runner:
+            pass
+        runner = Runner()
+        runner.self = runner
+        runner.model = torch.nn.parallel.DistributedDataParallel(
+            Net(), find_unused_parameters=True)
+        for _ in range(2):
+            runner.model(torch.ones(2, 3)).sum().backward()
+        import gc
+        gc.collect()  # old objects, as a Runner's are after a run
+        del runner
     """)
     assert res.returncode == 0, res.stderr[-2000:]
     assert 'world 1 sum 3.0' in res.stdout
     assert 'at exit initialized: False' in res.stdout
+    assert 'gloo threads: 0' in res.stdout
 
 
 def test_exit_handler_is_a_no_op_without_a_process_group():
