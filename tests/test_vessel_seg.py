@@ -629,3 +629,28 @@ def test_test_root_scores_another_set_in_the_generic_layout(fake_drive,
     assert list(test['sample_id']) == ['im01', 'im02']
     # scored on the set's own 60x64 grid, inside the estimated FOVs
     assert 0 < row['metrics']['fov_pixels'] < 2 * 60 * 64
+
+
+def test_training_minutes_leave_out_resumed_seeds():
+    """A resumed stage's ``train_wall_s`` covers only its last attempt, so
+    the table's minutes average the seeds that ran from iteration 0."""
+    from experiments.table2.table import render, summarize
+
+    def row(seed, wall, resumed):
+        return dict(arm='none', seed=seed, source=None,
+                    protocol=dict(size=None),
+                    iters=dict(pretrain=0, finetune=4000),
+                    metrics=dict(sen=0.8, spe=0.97, acc=0.95, auc=0.97),
+                    train_wall_s=dict(finetune=wall),
+                    resumed_from=dict(finetune=resumed))
+
+    results = {('none', 0): row(0, 1800.0, 0),
+               ('none', 1): row(1, 2400.0, None),  # rows before resuming
+               ('none', 2): row(2, 600.0, 2000)}
+    s = summarize(results)['none']
+    assert s['wall_min'] == pytest.approx(35.0) and s['wall_seeds'] == 2
+    assert '| 35.0 (2 of 3 seeds) |' in render(results, 'markdown')
+    s = summarize({('none', 2): results[('none', 2)]})['none']
+    assert s['wall_min'] is None and s['wall_seeds'] == 0
+    assert '| n/a (resumed) ' in render({('none', 2): results[('none', 2)]},
+                                        'markdown')

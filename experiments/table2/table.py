@@ -86,7 +86,9 @@ def summarize(results: Results, grid: str = 'metrics') -> Dict[str, dict]:
 
     Returns:
         dict: ``arm -> dict(seeds, mean, std, name, iters, pairs,
-        wall_min)``;
+        wall_min, wall_seeds)``: the training minutes are the mean over the
+        ``wall_seeds`` seeds whose stages all ran from iteration 0 (None
+        if none did: a resumed stage times only its last attempt);
         ``std`` values are None with a single seed; a metric some row
         lacks is absent from ``mean`` and ``std``.
     """
@@ -97,14 +99,17 @@ def summarize(results: Results, grid: str = 'metrics') -> Dict[str, dict]:
             continue
         vals = {k: [r[grid].get(k) for r in rows] for k in COLUMNS}
         vals = {k: v for k, v in vals.items() if None not in v}
-        walls = [sum(r['train_wall_s'].values()) / 60 for r in rows]
+        # a resumed stage's wall time covers only its last attempt
+        walls = [sum(r['train_wall_s'].values()) / 60 for r in rows
+                 if not any((r.get('resumed_from') or {}).values())]
         out[arm] = dict(
             seeds=[r['seed'] for r in rows],
             mean={k: float(np.mean(v)) for k, v in vals.items()},
             std={k: _std(v) for k, v in vals.items()},
             name=(rows[-1]['source'] or {}).get('name', ARM_NAMES[arm]),
             iters=rows[-1]['iters'], pairs=pairs_text(rows[-1]),
-            wall_min=float(np.mean(walls)))
+            wall_min=float(np.mean(walls)) if walls else None,
+            wall_seeds=len(walls))
     return out
 
 
@@ -135,6 +140,17 @@ def _pm(mean: Optional[float], std: Optional[float]) -> str:
     return f'{mean:.4f}' if std is None else f'{mean:.4f} ± {std:.4f}'
 
 
+def _minutes(s: dict) -> str:
+    """Training minutes per seed; the seeds they average when a resumed
+    seed is left out."""
+    if s['wall_min'] is None:
+        return 'n/a (resumed)'
+    text = f'{s["wall_min"]:.1f}'
+    if s['wall_seeds'] < len(s['seeds']):
+        text += f' ({s["wall_seeds"]} of {len(s["seeds"])} seeds)'
+    return text
+
+
 def _body(summary: Dict[str, dict], reported: bool) -> List[list]:
     body = []
     for arm, s in summary.items():
@@ -143,7 +159,7 @@ def _body(summary: Dict[str, dict], reported: bool) -> List[list]:
             s['name'], 'ours',
             *[_pm(s['mean'].get(k), s['std'].get(k)) for k in COLUMNS],
             ','.join(map(str, s['seeds'])), s['pairs'],
-            f'{it["pretrain"]} + {it["finetune"]}', f'{s["wall_min"]:.1f}'
+            f'{it["pretrain"]} + {it["finetune"]}', _minutes(s)
         ])
     if reported:
         for arm in ('skrgan', 'none'):
@@ -200,7 +216,10 @@ def _notes(results: Results) -> List[str]:
         '2TP/(2TP+FP+FN) at threshold 0.5 (n/a: not recorded in rows written '
         'before it was), AUC of the ROC; pooled over the FOV pixels of '
         'all 20 test images; mean ± sample std over seeds. "spread" = '
-        'the larger std over seeds of the two arms compared. Reported rows: ' + REPORTED_SOURCE + '.')
+        'the larger std over seeds of the two arms compared. train '
+        'min/seed: wall minutes of pretraining + fine-tuning, mean over the '
+        'seeds none of whose stages was resumed (a resumed stage times only '
+        'its last attempt). Reported rows: ' + REPORTED_SOURCE + '.')
     return notes
 
 
