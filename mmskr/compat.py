@@ -64,7 +64,7 @@ Workarounds:
    process (``terminate called without an active exception``, SIGABRT):
    gloo's worker threads still hold work objects whose tensors need the
    GIL while Python is torn down (pytorch/pytorch#179291, an atexit fix
-   proposed upstream and abandoned). A finished ``dist_train.sh`` run then
+   proposed upstream and abandoned; #190489 traces the abort). A finished ``dist_train.sh`` run then
    exits non-zero now and then. ``import mmskr`` registers an ``atexit``
    handler that destroys the default process group while the interpreter is
    still whole (a no-op without a group, or if the program destroyed it),
