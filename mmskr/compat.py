@@ -64,16 +64,16 @@ Workarounds:
    process (``terminate called without an active exception``, SIGABRT):
    gloo's worker threads still hold work objects whose tensors need the
    GIL while Python is torn down (pytorch/pytorch#179291, an atexit fix
-   proposed upstream and abandoned; #190489 traces the abort). A finished ``dist_train.sh`` run then
-   exits non-zero now and then. ``import mmskr`` registers an ``atexit``
-   handler that destroys the default process group while the interpreter is
-   still whole (a no-op without a group, or if the program destroyed it),
-   then collects garbage: torch 2.11's ``destroy_process_group`` leaves the
-   gloo threads running while a DDP wrapper built with
-   ``find_unused_parameters`` (the progressive GANs') still holds the
-   group, and the Runner's reference cycles keep the wrappers alive until
-   finalisation (the CI run of 2026-12-05 aborted so after 531 passed
-   tests).
+   proposed upstream and abandoned; #190489 traces the abort). A finished
+   ``dist_train.sh`` run then exits non-zero now and then. ``import mmskr``
+   registers an ``atexit`` handler that destroys the default process group
+   while the interpreter is still whole (a no-op without a group, or if the
+   program destroyed it), then collects garbage: torch 2.11's
+   ``destroy_process_group`` leaves the gloo threads running while a DDP
+   wrapper built with ``find_unused_parameters`` (the progressive GANs')
+   still holds the group, and the Runner's reference cycles keep the
+   wrappers alive until finalisation (the CI run of 2026-12-05 aborted so
+   after 531 passed tests).
 9. Distributed checkpoints that do not resume: with a model whose
    networks are wrapped separately (mmengine's
    ``MMSeparateDistributedDataParallel``, which mmagic's GAN configs use,

@@ -637,15 +637,17 @@ def test_training_minutes_leave_out_resumed_seeds():
     from experiments.table2.table import render, summarize
 
     def row(seed, wall, resumed):
-        return dict(arm='none', seed=seed, source=None,
-                    protocol=dict(size=None),
-                    iters=dict(pretrain=0, finetune=4000),
-                    metrics=dict(sen=0.8, spe=0.97, acc=0.95, auc=0.97),
-                    train_wall_s=dict(finetune=wall),
-                    resumed_from=dict(finetune=resumed))
+        r = dict(arm='none', seed=seed, source=None,
+                 protocol=dict(size=None),
+                 iters=dict(pretrain=0, finetune=4000),
+                 metrics=dict(sen=0.8, spe=0.97, acc=0.95, auc=0.97),
+                 train_wall_s=dict(finetune=wall))
+        if resumed is not None:
+            r['resumed_from'] = dict(finetune=resumed)
+        return r
 
     results = {('none', 0): row(0, 1800.0, 0),
-               ('none', 1): row(1, 2400.0, None),  # rows before resuming
+               ('none', 1): row(1, 2400.0, None),  # written before resuming
                ('none', 2): row(2, 600.0, 2000)}
     s = summarize(results)['none']
     assert s['wall_min'] == pytest.approx(35.0) and s['wall_seeds'] == 2
